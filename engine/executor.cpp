@@ -1,0 +1,550 @@
+#include "engine/executor.h"
+
+#include <oneapi/tbb/flow_graph.h>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+
+#include "engine/log.h"
+#include "engine/ticket.h"
+
+namespace avflow {
+namespace flow = tbb::flow;
+using detail::TicketRef;
+using Clock = std::chrono::steady_clock;
+
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::kFinished: return "finished";
+    case RunStatus::kCancelled: return "cancelled";
+    case RunStatus::kFailed: return "failed";
+  }
+  return "?";
+}
+
+std::string RunFailure::str() const {
+  std::string s = node.empty() ? std::string("engine") : "node '" + node + "'";
+  s += " failed in " + phase;
+  if (!item.empty()) s += " on " + item;
+  return s + ": " + message;
+}
+
+namespace {
+
+// The message type on every tbb edge.
+struct Msg {
+  Packet packet;  // empty: a function filtered its input out
+  TicketRef ticket;
+  uint32_t port = 0;  // source output port, read by the source's router
+};
+
+template <class T, size_t... I>
+auto repeat_tuple(std::index_sequence<I...>) -> std::tuple<std::enable_if_t<(I >= 0), T>...>;
+template <size_t N>
+using MsgTuple = decltype(repeat_tuple<Msg>(std::make_index_sequence<N>{}));
+
+template <size_t... I>
+auto indexer_of(std::index_sequence<I...>) -> flow::indexer_node<std::enable_if_t<(I >= 0), Msg>...>;
+template <size_t N>
+using Indexer = decltype(indexer_of(std::make_index_sequence<N>{}));
+
+int64_t ns_since(Clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
+struct NodeState final : detail::TicketOwner {
+  const ResolvedNode* spec = nullptr;
+  const Contract* contract = nullptr;
+  std::unique_ptr<Operator> op;
+  NodeCounters counters;
+  bool opened = false;
+  bool drop_on_cancel = false;
+  Executor::Impl* impl = nullptr;
+
+  std::vector<flow::receiver<Msg>*> inputs;                    // per input port
+  std::vector<flow::sender<Msg>*> outputs;                     // per output port
+  std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
+  std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
+
+  // Sources.
+  std::function<void()> activate;
+  flow::limiter_node<Msg>* limiter = nullptr;
+  std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
+  bool ended = false;
+  uint64_t next_seq = 0;
+
+  void release_ticket() noexcept override;
+  const char* source_name() const noexcept override { return spec->name.c_str(); }
+};
+
+struct Executor::Impl {
+  const ResolvedGraph& graph;
+  std::atomic<bool>& cancel;
+  std::vector<std::unique_ptr<NodeState>> states;  // by node index
+  flow::graph g;
+  std::vector<std::unique_ptr<flow::graph_node>> tbb_nodes;  // destroyed before states
+  std::atomic<bool> live{true};
+  std::atomic<bool> failed{false};
+  std::mutex failure_mu;
+  std::vector<RunFailure> failures;
+  Clock::time_point start = Clock::now();
+  bool ran = false;
+
+  Impl(const ResolvedGraph& graph, std::atomic<bool>& cancel) : graph(graph), cancel(cancel) {}
+  ~Impl() {
+    live.store(false);  // tickets destroyed with queued messages must not touch limiters
+    tbb_nodes.clear();
+  }
+
+  bool stopping() const {
+    return cancel.load(std::memory_order_relaxed) || failed.load(std::memory_order_relaxed);
+  }
+
+  void fail(NodeState& s, const char* phase, const Msg* in, const std::string& what) {
+    RunFailure f{s.spec->name, phase, in ? describe_item(*in) : std::string(), what};
+    {
+      std::lock_guard<std::mutex> lock(failure_mu);
+      bool first_process_failure = !failed.load();
+      if (first_process_failure || std::string(phase) == "close") failures.push_back(std::move(f));
+    }
+    failed.store(true);
+    cancel.store(true);
+    g.cancel();
+  }
+
+  static std::string describe_item(const Msg& m) {
+    std::string s;
+    if (const auto* t = m.ticket.get())
+      s = "item " + std::to_string(t->seq) + " of source '" + t->owner->source_name() + "'";
+    else
+      s = "an item emitted at end of stream";
+    if (m.packet) s += " (" + m.packet.describe() + ")";
+    return s;
+  }
+
+  // Runs process() on one input message with the given emitter.
+  void process(NodeState& s, size_t port, const Msg& in, Emitter& emitter) {
+    if (!in.packet) return;  // filtered out by a function upstream
+    if (failed.load(std::memory_order_relaxed) ||
+        (s.drop_on_cancel && cancel.load(std::memory_order_relaxed))) {
+      s.counters.dropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    s.counters.items_in.fetch_add(1, std::memory_order_relaxed);
+    Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    ctx.bind(&emitter);
+    ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
+    auto t0 = Clock::now();
+    try {
+      s.op->process(ctx);
+    } catch (const std::exception& e) {
+      fail(s, "process", &in, e.what());
+    } catch (...) {
+      fail(s, "process", &in, "an exception not derived from std::exception");
+    }
+    s.counters.busy_ns.fetch_add(ns_since(t0), std::memory_order_relaxed);
+  }
+
+  void build();
+  void build_source(NodeState& s);
+  template <size_t NOut>
+  void build_router(NodeState& s, flow::sender<Msg>& from);
+  void build_function(NodeState& s);
+  void build_sink(NodeState& s);
+  template <size_t NIn>
+  void build_sink_n(NodeState& s);
+  template <size_t NIn, size_t NOut>
+  void build_multi_n(NodeState& s);
+  void build_multi(NodeState& s);
+  Msg next_from_source(NodeState& s, tbb::flow_control& fc);
+};
+
+void NodeState::release_ticket() noexcept {
+  counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  if (impl->live.load(std::memory_order_relaxed)) limiter->decrementer().try_put(flow::continue_msg());
+}
+
+namespace {
+
+// Puts a message on output port i (a run-time index) of a multifunction node.
+template <class Ports, size_t... I>
+void put_to_port_impl(Ports& ports, size_t i, Msg&& m, std::index_sequence<I...>) {
+  using Put = void (*)(Ports&, Msg&&);
+  static constexpr Put kPut[] = {[](Ports& p, Msg&& msg) { std::get<I>(p).try_put(std::move(msg)); }...};
+  kPut[i](ports, std::move(m));
+}
+template <class Ports>
+void put_to_port(Ports& ports, size_t i, Msg&& m) {
+  put_to_port_impl(ports, i, std::move(m), std::make_index_sequence<std::tuple_size_v<Ports>>{});
+}
+
+// Emitter for a kOneToOne function: at most one packet, into the return slot.
+class SlotEmitter final : public Emitter {
+ public:
+  SlotEmitter(NodeCounters& c, const TicketRef& ticket, Msg& out) : c_(c), ticket_(ticket), out_(out) {}
+  void emit(size_t, Packet packet) override {
+    if (out_.packet)
+      throw std::logic_error("a kOneToOne operator emitted a second item for one input");
+    c_.items_out[0].fetch_add(1, std::memory_order_relaxed);
+    out_.packet = std::move(packet);
+    out_.ticket = ticket_;
+  }
+
+ private:
+  NodeCounters& c_;
+  const TicketRef& ticket_;
+  Msg& out_;
+};
+
+// Emitter for multifunction nodes: straight into the tbb output port.
+template <class Ports>
+class PortsEmitter final : public Emitter {
+ public:
+  PortsEmitter(NodeCounters& c, const TicketRef& ticket, Ports& ports) : c_(c), ticket_(ticket), ports_(ports) {}
+  void emit(size_t i, Packet packet) override {
+    c_.items_out[i].fetch_add(1, std::memory_order_relaxed);
+    put_to_port(ports_, i, Msg{std::move(packet), ticket_, 0});
+  }
+
+ private:
+  NodeCounters& c_;
+  const TicketRef& ticket_;
+  Ports& ports_;
+};
+
+// Emitter for sources: queued, handed out by the input_node one at a time.
+class QueueEmitter final : public Emitter {
+ public:
+  explicit QueueEmitter(std::deque<Msg>& q) : q_(q) {}
+  void emit(size_t i, Packet packet) override { q_.push_back(Msg{std::move(packet), {}, static_cast<uint32_t>(i)}); }
+
+ private:
+  std::deque<Msg>& q_;
+};
+
+// Emitter for finish(): items go straight to the downstream receivers.
+class DirectEmitter final : public Emitter {
+ public:
+  explicit DirectEmitter(NodeState& s) : s_(s) {}
+  void emit(size_t i, Packet packet) override {
+    s_.counters.items_out[i].fetch_add(1, std::memory_order_relaxed);
+    for (auto* r : s_.downstream[i]) r->try_put(Msg{packet, {}, 0});
+  }
+
+ private:
+  NodeState& s_;
+};
+
+class NoEmitter final : public Emitter {
+ public:
+  void emit(size_t, Packet) override { throw std::logic_error("emit outside process() or finish()"); }
+};
+
+size_t concurrency_of(const NodeState& s) {
+  return s.contract->concurrency == Concurrency::kParallel ? flow::unlimited : flow::serial;
+}
+
+template <size_t N, class F>
+void dispatch_arity(size_t n, F&& f) {
+  if constexpr (N <= kMaxPorts) {
+    if (n == N) return f(std::integral_constant<size_t, N>{});
+    dispatch_arity<N + 1>(n, std::forward<F>(f));
+  } else {
+    throw std::logic_error("port count out of range");
+  }
+}
+
+}  // namespace
+
+Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
+  while (s.pending.empty()) {
+    if (s.ended || stopping()) {
+      fc.stop();
+      return Msg{};
+    }
+    QueueEmitter emitter(s.pending);
+    Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    ctx.bind(&emitter);
+    ctx.set_item(s.next_seq);
+    ctx.set_expected_sink(&s.counters.expected);
+    auto t0 = Clock::now();
+    try {
+      s.op->process(ctx);
+    } catch (const std::exception& e) {
+      fail(s, "process", nullptr, e.what());
+    } catch (...) {
+      fail(s, "process", nullptr, "an exception not derived from std::exception");
+    }
+    s.counters.busy_ns.fetch_add(ns_since(t0), std::memory_order_relaxed);
+    if (ctx.ended()) s.ended = true;
+  }
+  Msg m = std::move(s.pending.front());
+  s.pending.pop_front();
+  m.ticket = TicketRef::create(&s, s.next_seq++);
+  s.counters.items_out[m.port].fetch_add(1, std::memory_order_relaxed);
+  int64_t now = s.counters.in_flight.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (now > s.counters.in_flight_peak.load(std::memory_order_relaxed))
+    s.counters.in_flight_peak.store(now, std::memory_order_relaxed);
+  return m;
+}
+
+void Executor::Impl::build_source(NodeState& s) {
+  auto src = std::make_unique<flow::input_node<Msg>>(
+      g, [this, &s](tbb::flow_control& fc) { return next_from_source(s, fc); });
+  auto limiter = std::make_unique<flow::limiter_node<Msg>>(g, graph.settings.max_in_flight);
+  flow::make_edge(*src, *limiter);
+  s.limiter = limiter.get();
+  auto* src_ptr = src.get();
+  s.activate = [src_ptr] { src_ptr->activate(); };
+  tbb_nodes.push_back(std::move(src));
+  tbb_nodes.push_back(std::move(limiter));
+  if (s.contract->outputs.size() == 1) {
+    s.outputs.push_back(s.limiter);
+  } else {
+    dispatch_arity<2>(s.contract->outputs.size(),
+                      [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
+  }
+}
+
+// Splits a multi-output source's single stream by the port each packet was
+// emitted on.
+template <size_t NOut>
+void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
+  using Node = flow::multifunction_node<Msg, MsgTuple<NOut>>;
+  using Ports = typename Node::output_ports_type;
+  auto router = std::make_unique<Node>(g, flow::unlimited, [](const Msg& m, Ports& ports) {
+    put_to_port(ports, m.port, Msg{m.packet, m.ticket, 0});
+  });
+  flow::make_edge(from, *router);
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    (s.outputs.push_back(&flow::output_port<I>(*router)), ...);
+  }(std::make_index_sequence<NOut>{});
+  tbb_nodes.push_back(std::move(router));
+}
+
+void Executor::Impl::build_function(NodeState& s) {
+  auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, concurrency_of(s), [this, &s](const Msg& in) {
+    Msg out;
+    SlotEmitter emitter(s.counters, in.ticket, out);
+    process(s, 0, in, emitter);
+    return out;
+  });
+  s.inputs.push_back(node.get());
+  s.outputs.push_back(node.get());
+  tbb_nodes.push_back(std::move(node));
+}
+
+template <size_t NIn>
+void Executor::Impl::build_sink_n(NodeState& s) {
+  if constexpr (NIn == 1) {
+    auto node = std::make_unique<flow::function_node<Msg, flow::continue_msg>>(
+        g, concurrency_of(s), [this, &s](const Msg& in) {
+          NoEmitter emitter;
+          process(s, 0, in, emitter);
+          return flow::continue_msg();
+        });
+    s.inputs.push_back(node.get());
+    tbb_nodes.push_back(std::move(node));
+  } else {
+    using Idx = Indexer<NIn>;
+    auto idx = std::make_unique<Idx>(g);
+    auto node = std::make_unique<flow::function_node<typename Idx::output_type, flow::continue_msg>>(
+        g, concurrency_of(s), [this, &s](const typename Idx::output_type& in) {
+          NoEmitter emitter;
+          process(s, in.tag(), in.template cast_to<Msg>(), emitter);
+          return flow::continue_msg();
+        });
+    flow::make_edge(*idx, *node);
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      (s.inputs.push_back(&flow::input_port<I>(*idx)), ...);
+    }(std::make_index_sequence<NIn>{});
+    tbb_nodes.push_back(std::move(idx));
+    tbb_nodes.push_back(std::move(node));
+  }
+}
+
+void Executor::Impl::build_sink(NodeState& s) {
+  dispatch_arity<1>(s.contract->inputs.size(), [&](auto n) { build_sink_n<decltype(n)::value>(s); });
+}
+
+template <size_t NIn, size_t NOut>
+void Executor::Impl::build_multi_n(NodeState& s) {
+  using Ports = MsgTuple<NOut>;
+  std::unique_ptr<flow::graph_node> indexer;
+  std::unique_ptr<flow::graph_node> body;
+  auto add_outputs = [&](auto& node) {
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      (s.outputs.push_back(&flow::output_port<I>(node)), ...);
+    }(std::make_index_sequence<NOut>{});
+  };
+  if constexpr (NIn == 1) {
+    using Node = flow::multifunction_node<Msg, Ports>;
+    auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
+      PortsEmitter<typename Node::output_ports_type> emitter(s.counters, in.ticket, ports);
+      process(s, 0, in, emitter);
+    });
+    s.inputs.push_back(node.get());
+    add_outputs(*node);
+    body = std::move(node);
+  } else {
+    using Idx = Indexer<NIn>;
+    using In = typename Idx::output_type;
+    using Node = flow::multifunction_node<In, Ports>;
+    auto idx = std::make_unique<Idx>(g);
+    auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const In& in, typename Node::output_ports_type& ports) {
+      const Msg& m = in.template cast_to<Msg>();
+      PortsEmitter<typename Node::output_ports_type> emitter(s.counters, m.ticket, ports);
+      process(s, in.tag(), m, emitter);
+    });
+    flow::make_edge(*idx, *node);
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      (s.inputs.push_back(&flow::input_port<I>(*idx)), ...);
+    }(std::make_index_sequence<NIn>{});
+    add_outputs(*node);
+    indexer = std::move(idx);
+    body = std::move(node);
+  }
+  if (indexer) tbb_nodes.push_back(std::move(indexer));
+  tbb_nodes.push_back(std::move(body));
+}
+
+void Executor::Impl::build_multi(NodeState& s) {
+  dispatch_arity<1>(s.contract->inputs.size(), [&](auto nin) {
+    dispatch_arity<1>(s.contract->outputs.size(), [&](auto nout) {
+      build_multi_n<decltype(nin)::value, decltype(nout)::value>(s);
+    });
+  });
+}
+
+void Executor::Impl::build() {
+  for (const auto& node : graph.nodes) {
+    auto s = std::make_unique<NodeState>();
+    s->spec = &node;
+    s->contract = &node.op->contract;
+    s->impl = this;
+    s->drop_on_cancel = node.op->contract.on_cancel == OnCancel::kDrop;
+    s->op = node.op->factory();
+    s->downstream.resize(node.op->contract.outputs.size());
+    states.push_back(std::move(s));
+  }
+  for (size_t i : graph.topo_order) {
+    NodeState& s = *states[i];
+    switch (s.contract->shape()) {
+      case Shape::kSource: build_source(s); break;
+      case Shape::kFunction: build_function(s); break;
+      case Shape::kMulti: build_multi(s); break;
+      case Shape::kSink: build_sink(s); break;
+    }
+  }
+  for (const auto& e : graph.edges) {
+    NodeState& from = *states[e.from_node];
+    NodeState& to = *states[e.to_node];
+    flow::make_edge(*from.outputs[e.from_port], *to.inputs[e.to_port]);
+    from.downstream[e.from_port].push_back(to.inputs[e.to_port]);
+    to.upstream.push_back({&from, e.from_port});
+  }
+}
+
+Executor::Executor(const ResolvedGraph& graph) : impl_(std::make_unique<Impl>(graph, cancel_flag_)) {
+  impl_->build();
+}
+
+Executor::~Executor() = default;
+
+RunResult Executor::run() {
+  Impl& m = *impl_;
+  if (m.ran) throw std::logic_error("Executor::run() called twice");
+  m.ran = true;
+  m.start = Clock::now();
+  NoEmitter no_emit;
+
+  for (size_t i : m.graph.topo_order) {
+    NodeState& s = *m.states[i];
+    Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
+    ctx.bind(&no_emit);
+    try {
+      s.op->open(ctx);
+      s.opened = true;
+    } catch (const std::exception& e) {
+      m.fail(s, "open", nullptr, e.what());
+      break;
+    }
+  }
+
+  if (!m.failed) {
+    for (size_t i : m.graph.topo_order)
+      if (m.states[i]->activate) m.states[i]->activate();
+    m.g.wait_for_all();
+  }
+
+  // End of stream: each node, in topological order, may flush what it holds;
+  // the graph drains after each so downstream sees it before its own finish.
+  if (!m.stopping()) {
+    for (size_t i : m.graph.topo_order) {
+      NodeState& s = *m.states[i];
+      DirectEmitter emitter(s);
+      Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
+      ctx.bind(&emitter);
+      try {
+        s.op->finish(ctx);
+      } catch (const std::exception& e) {
+        m.fail(s, "finish", nullptr, e.what());
+      }
+      m.g.wait_for_all();
+      if (m.stopping()) break;
+    }
+  }
+
+  RunResult result;
+  result.status = m.failed ? RunStatus::kFailed : cancelled() ? RunStatus::kCancelled : RunStatus::kFinished;
+  CloseReason reason = result.status == RunStatus::kFailed      ? CloseReason::kFailed
+                       : result.status == RunStatus::kCancelled ? CloseReason::kCancelled
+                                                                : CloseReason::kFinished;
+  for (size_t i : m.graph.topo_order) {
+    NodeState& s = *m.states[i];
+    if (!s.opened) continue;
+    try {
+      s.op->close(reason);
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(m.failure_mu);
+      m.failures.push_back({s.spec->name, "close", "", e.what()});
+      m.failed.store(true);
+    }
+  }
+  if (m.failed) result.status = RunStatus::kFailed;
+  result.failures = m.failures;
+  result.metrics = metrics();
+  return result;
+}
+
+MetricsSnapshot Executor::metrics() const {
+  const Impl& m = *impl_;
+  MetricsSnapshot snap;
+  snap.elapsed_seconds = std::chrono::duration<double>(Clock::now() - m.start).count();
+  for (size_t i : m.graph.topo_order) {
+    const NodeState& s = *m.states[i];
+    const NodeCounters& c = s.counters;
+    NodeMetrics n;
+    n.name = s.spec->name;
+    n.op = s.spec->op->name;
+    n.shape = s.contract->shape();
+    n.items_in = c.items_in.load(std::memory_order_relaxed);
+    n.dropped = c.dropped.load(std::memory_order_relaxed);
+    for (size_t p = 0; p < s.contract->outputs.size(); ++p) n.items_out += c.items_out[p].load(std::memory_order_relaxed);
+    n.busy_seconds = static_cast<double>(c.busy_ns.load(std::memory_order_relaxed)) * 1e-9;
+    int64_t delivered = 0;
+    for (const auto& [up, port] : s.upstream) delivered += up->counters.items_out[port].load(std::memory_order_relaxed);
+    if (n.shape != Shape::kSource) n.queue_depth = std::max<int64_t>(0, delivered - int64_t(n.items_in + n.dropped));
+    n.in_flight = c.in_flight.load(std::memory_order_relaxed);
+    n.in_flight_peak = c.in_flight_peak.load(std::memory_order_relaxed);
+    n.expected = c.expected.load(std::memory_order_relaxed);
+    snap.nodes.push_back(std::move(n));
+  }
+  return snap;
+}
+
+}  // namespace avflow

@@ -1,0 +1,50 @@
+// Per-node run metrics: items in and out, busy time, queue depth, and for
+// sources the number of items in flight. Counters are relaxed atomics updated
+// by the executor; a snapshot may be taken from any thread at any time.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/contract.h"
+
+namespace avflow {
+
+struct NodeCounters {
+  std::atomic<uint64_t> items_in{0};
+  std::atomic<uint64_t> dropped{0};  // skipped after cancellation (kDropOnCancel)
+  std::atomic<uint64_t> busy_ns{0};
+  std::array<std::atomic<uint64_t>, kMaxPorts> items_out{};
+  // Sources only.
+  std::atomic<int64_t> in_flight{0};
+  std::atomic<int64_t> in_flight_peak{0};
+  std::atomic<uint64_t> expected{0};  // total items the source announced, 0 if unknown
+};
+
+struct NodeMetrics {
+  std::string name;
+  std::string op;
+  Shape shape;
+  uint64_t items_in = 0;
+  uint64_t items_out = 0;  // all output ports
+  uint64_t dropped = 0;
+  double busy_seconds = 0;
+  int64_t queue_depth = 0;  // items delivered to the node but not yet started
+  int64_t in_flight = 0;    // sources: items emitted whose work is not finished
+  int64_t in_flight_peak = 0;
+  uint64_t expected = 0;    // sources: announced total, 0 if unknown
+};
+
+struct MetricsSnapshot {
+  double elapsed_seconds = 0;
+  std::vector<NodeMetrics> nodes;  // in topological order
+
+  const NodeMetrics* find(const std::string& node) const;
+  // A fixed-width table for terminals and logs.
+  std::string table() const;
+};
+
+}  // namespace avflow

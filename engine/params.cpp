@@ -1,0 +1,60 @@
+#include "engine/params.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace avflow {
+
+std::string_view to_string(ParamKind kind) {
+  switch (kind) {
+    case ParamKind::kInt: return "int";
+    case ParamKind::kFloat: return "float";
+    case ParamKind::kBool: return "bool";
+    case ParamKind::kString: return "string";
+    case ParamKind::kIntList: return "int list";
+    case ParamKind::kFloatList: return "float list";
+    case ParamKind::kStringList: return "string list";
+  }
+  return "?";
+}
+
+namespace {
+std::string format_double(double d) {
+  std::ostringstream os;
+  os << d;
+  std::string s = os.str();
+  // Keep floats recognisable as floats in listings and TOML round trips.
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+std::string quote(const std::string& s) { return "\"" + s + "\""; }
+template <class T, class F>
+std::string format_list(const std::vector<T>& v, F f) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + f(v[i]);
+  return s + "]";
+}
+}  // namespace
+
+std::string format_value(const ParamValue& v) {
+  struct Visitor {
+    std::string operator()(int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const { return format_double(d); }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(const std::string& s) const { return quote(s); }
+    std::string operator()(const std::vector<int64_t>& v) const {
+      return format_list(v, [](int64_t i) { return std::to_string(i); });
+    }
+    std::string operator()(const std::vector<double>& v) const { return format_list(v, format_double); }
+    std::string operator()(const std::vector<std::string>& v) const { return format_list(v, quote); }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+const ParamValue& ParamSet::raw(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) throw std::logic_error("parameter '" + name + "' read but not declared");
+  return it->second;
+}
+
+}  // namespace avflow

@@ -1,0 +1,44 @@
+// Typed ports, declared once per operator as static members:
+//   static inline const In<Pcm> kPcm{"pcm", "mono float PCM"};
+//   static inline const Out<MelSpec> kMel{"mel", "log-mel spectrogram"};
+// The payload type is part of the port's C++ type, so emitting or reading the
+// wrong type does not compile; across edges the engine checks the names.
+#pragma once
+
+#include <string>
+
+#include "engine/payload.h"
+
+namespace avflow {
+
+struct PortSpec {
+  std::string name;
+  const PayloadType* type;
+  std::string doc;
+  bool optional = false;  // inputs only: may be left unconnected
+  const void* decl = nullptr;  // address of the In/Out object, to find it fast
+};
+
+inline constexpr struct OptionalPort {} kOptional{};
+
+template <class T>
+struct In {
+  PortSpec spec;
+  In(const char* name, const char* doc = "") : spec{name, &payload_type<T>(), doc, false, this} {}
+  In(const char* name, OptionalPort, const char* doc = "")
+      : spec{name, &payload_type<T>(), doc, true, this} {}
+  In(const In&) = delete;
+  In& operator=(const In&) = delete;
+  const std::string& name() const { return spec.name; }
+};
+
+template <class T>
+struct Out {
+  PortSpec spec;
+  Out(const char* name, const char* doc = "") : spec{name, &payload_type<T>(), doc, false, this} {}
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
+  const std::string& name() const { return spec.name; }
+};
+
+}  // namespace avflow
