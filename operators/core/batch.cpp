@@ -1,0 +1,60 @@
+// batch: stacks every `size` consecutive tensors into one tensor with a new
+// leading dimension.
+//
+//   [[node]]
+//   name = "batch"
+//   op = "batch"
+//   size = 8
+//   drop_last = false     # at end of stream, emit or drop a partial batch
+//
+// All tensors of a batch must have the same shape; a mismatch names both.
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "engine/operator.h"
+#include "engine/payloads/tensor.h"
+#include "engine/registry.h"
+
+namespace avflow::ops {
+
+class Batch final : public Operator {
+ public:
+  static inline const In<Tensor> kIn{"in", "tensors of one shape"};
+  static inline const Out<Tensor> kOut{"out", "stacked batch [size, ...]"};
+  static inline const Param<int64_t> kSize{"size", 8, Range{1, 1 << 20}, "items per batch"};
+  static inline const Param<bool> kDropLast{"drop_last", false, "drop a final partial batch instead of emitting it"};
+  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast);
+
+  void open(Context& ctx) override {
+    size_ = ctx.param(kSize);
+    pending_.reserve(static_cast<size_t>(size_));
+  }
+
+  void process(Context& ctx) override {
+    const at::Tensor& t = ctx.input(kIn).get();
+    if (!pending_.empty() && pending_.front().sizes() != t.sizes())
+      throw std::invalid_argument("tensor of shape " + Tensor(t).str() + " cannot join a batch of " +
+                                  Tensor(pending_.front()).str());
+    pending_.push_back(t);
+    if (static_cast<int64_t>(pending_.size()) == size_) flush(ctx);
+  }
+
+  void finish(Context& ctx) override {
+    if (!pending_.empty() && !ctx.param(kDropLast)) flush(ctx);
+    pending_.clear();
+  }
+
+ private:
+  void flush(Context& ctx) {
+    ctx.emit(kOut, Tensor(at::stack(pending_)));
+    pending_.clear();
+  }
+
+  int64_t size_ = 0;
+  std::vector<at::Tensor> pending_;
+};
+
+AVFLOW_REGISTER(Batch, "batch", "stacks consecutive tensors into batches");
+
+}  // namespace avflow::ops

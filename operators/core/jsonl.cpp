@@ -1,0 +1,75 @@
+// jsonl: writes scalar rows as JSON lines, one object per item.
+//
+//   [[node]]
+//   name = "out"
+//   op = "jsonl"
+//   path = "-"            # "-" is standard output
+//
+// {"node":"stats","step":3,"mean":0.01,...}; the file is flushed on close.
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "engine/operator.h"
+#include "engine/payloads/scalars.h"
+#include "engine/registry.h"
+
+namespace avflow::ops {
+
+namespace {
+std::string json_string(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') o += '\\', o += static_cast<char>(c);
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      o += buf;
+    } else o += static_cast<char>(c);
+  }
+  return o + "\"";
+}
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";  // JSON has no NaN or infinity
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+}  // namespace
+
+class Jsonl final : public Operator {
+ public:
+  static inline const In<Scalars> kIn{"in", "rows to write"};
+  static inline const Param<std::string> kPath{"path", "-", "output file; \"-\" for standard output"};
+  AVFLOW_CONTRACT(kIn, kPath);
+
+  void open(Context& ctx) override {
+    path_ = ctx.param(kPath);
+    file_ = path_ == "-" ? stdout : std::fopen(path_.c_str(), "w");
+    if (!file_) throw std::runtime_error("cannot open '" + path_ + "' for writing");
+  }
+
+  void process(Context& ctx) override {
+    const Scalars& s = ctx.input(kIn);
+    std::string line = "{\"step\":" + std::to_string(s.step);
+    for (const auto& [k, v] : s.values) line += "," + json_string(k) + ":" + json_number(v);
+    line += "}\n";
+    if (std::fputs(line.c_str(), file_) < 0) throw std::runtime_error("write to '" + path_ + "' failed");
+  }
+
+  void close(CloseReason) override {
+    if (!file_) return;
+    bool ok = std::fflush(file_) == 0;
+    if (file_ != stdout) ok = std::fclose(file_) == 0 && ok;
+    file_ = nullptr;
+    if (!ok) throw std::runtime_error("closing '" + path_ + "' failed; the output may be incomplete");
+  }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+AVFLOW_REGISTER(Jsonl, "jsonl", "writes scalar rows as JSON lines to a file or standard output");
+
+}  // namespace avflow::ops

@@ -1,0 +1,162 @@
+#include "runtime/cli.h"
+
+#include <set>
+
+#include "engine/diagnostics.h"
+
+namespace avflow::cli {
+
+namespace {
+
+const std::set<std::string> kCommands = {"run", "check", "ops", "dot"};
+// Options that take a value, and flags, with the commands that accept them
+// ("*" = every command).
+const std::map<std::string, std::set<std::string>> kValueOptions = {
+    {"--set", {"run", "check", "dot"}},  {"--plugin", {"*"}},     {"--log-level", {"*"}},
+    {"--threads", {"run"}},              {"--metrics-every", {"run"}}, {"--progress", {"run"}},
+    {"-o", {"dot"}},
+};
+const std::map<std::string, std::set<std::string>> kFlags = {
+    {"--metrics", {"run"}},
+    {"--markdown", {"ops"}},
+};
+
+bool accepts(const std::set<std::string>& cmds, const std::string& command) {
+  return cmds.count("*") || cmds.count(command) || command.empty();
+}
+
+std::vector<std::string> known_options() {
+  std::vector<std::string> v = {"--help", "--version"};
+  for (const auto& [k, _] : kValueOptions) v.push_back(k);
+  for (const auto& [k, _] : kFlags) v.push_back(k);
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::string> Args::option(const std::string& name) const {
+  auto it = options.find(name);
+  if (it == options.end()) return std::nullopt;
+  return it->second;
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_inline_value = false;
+    if (arg.rfind("--", 0) == 0) {
+      auto eq = arg.find('=');
+      // --set=node.p=v keeps everything after the first '=' as the value.
+      if (eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_inline_value = true;
+      }
+    }
+    if (arg == "--help" || arg == "-h") {
+      a.help = true;
+    } else if (arg == "--version") {
+      a.version = true;
+    } else if (auto v = kValueOptions.find(arg); v != kValueOptions.end()) {
+      if (!has_inline_value) {
+        if (i + 1 >= argc) throw UsageError("option " + arg + " needs a value");
+        value = argv[++i];
+      }
+      if (!accepts(v->second, a.command))
+        throw UsageError("option " + arg + " does not apply to 'avflow " + a.command + "'");
+      if (arg == "--set") a.sets.push_back(value);
+      else if (arg == "--plugin") a.plugins.push_back(value);
+      else a.options[arg] = value;
+    } else if (auto f = kFlags.find(arg); f != kFlags.end()) {
+      if (!accepts(f->second, a.command))
+        throw UsageError("option " + arg + " does not apply to 'avflow " + a.command + "'");
+      a.options[arg] = "";
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      throw UsageError("unknown option '" + arg + "'" + did_you_mean(arg, known_options()));
+    } else if (a.command.empty()) {
+      if (!kCommands.count(arg))
+        throw UsageError("unknown command '" + arg + "'" +
+                         did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
+                         "; commands: run, check, ops, dot");
+      a.command = arg;
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+std::string main_help() {
+  return R"(avflow - dataflow graphs for self-supervised audio-visual learning
+
+Usage:
+  avflow run GRAPH [--set NODE.PARAM=VALUE]...   run a graph
+  avflow check GRAPH [--set ...]...              validate a graph without running it
+  avflow ops [NAME] [--markdown]                 list operators, or describe one
+  avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
+  avflow COMMAND --help                          help for one command
+
+Options for every command:
+  --plugin PATH        load an operator plugin (repeatable)
+  --log-level LEVEL    error, warn, info (default), debug or trace; also AVFLOW_LOG_LEVEL
+  --version            print the version
+  --help               this text
+
+Plugins are also loaded from AVFLOW_PLUGIN_PATH (colon-separated files or
+directories) and from the plugins/ directory beside the program; never from
+the current directory unless it is named.
+
+Exit codes:
+  0    finished, or stopped cleanly by Ctrl-C / SIGTERM (operators closed)
+  1    an operator failed while running (the message names node and item)
+  2    bad usage, invalid graph or plugin error: nothing ran
+  130  a second Ctrl-C / SIGTERM: exited without draining
+)";
+}
+
+std::string command_help(const std::string& command) {
+  if (command == "run")
+    return R"(avflow run GRAPH [options]
+
+Validates GRAPH, then runs it on a oneTBB flow graph until its sources end.
+Ctrl-C or SIGTERM stops the sources, drains or drops queued items as each
+operator declares, closes every operator (a trainer checkpoints there) and
+exits 0; a second Ctrl-C exits at once with 130.
+
+Options:
+  --set NODE.PARAM=VALUE  override a parameter (repeatable); VALUE is a TOML
+                          value (16, 0.5, true, "x", [1, 2]) or a bare string.
+                          --set graph.max_in_flight=N bounds items in flight.
+  --threads N             worker threads (default: all cores)
+  --metrics               print per-node metrics at the end
+  --metrics-every SEC     log per-node metrics every SEC seconds
+  --progress MODE         auto (default: a bar on a terminal), always, never
+)";
+  if (command == "check")
+    return R"(avflow check GRAPH [--set NODE.PARAM=VALUE]...
+
+Reads GRAPH and its includes, loads its plugins, applies overrides and
+validates everything; prints every problem as FILE:LINE:COLUMN: error: ...
+Exit 0 when the graph is valid, 2 when it is not.
+)";
+  if (command == "ops")
+    return R"(avflow ops [NAME] [--markdown]
+
+Without NAME, lists every operator (built-in and from plugins). With NAME,
+describes it: shape, ports with payload types, parameters with type,
+default, allowed values and documentation. --markdown prints the whole
+operator reference (docs/operators.md is generated with it).
+)";
+  if (command == "dot")
+    return R"(avflow dot GRAPH [--set ...]... [-o FILE]
+
+Validates GRAPH and prints it as Graphviz (nodes with their operators,
+edges labelled with ports and payload types). Render with:
+  avflow dot GRAPH | dot -Tpng -o graph.png
+)";
+  return main_help();
+}
+
+}  // namespace avflow::cli

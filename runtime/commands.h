@@ -1,0 +1,13 @@
+// The avflow subcommands; each returns the process exit code (exit_codes.h).
+#pragma once
+
+#include "runtime/cli.h"
+
+namespace avflow::cli {
+
+int run_command(const Args& args);
+int check_command(const Args& args);
+int ops_command(const Args& args);
+int dot_command(const Args& args);
+
+}  // namespace avflow::cli

@@ -1,0 +1,40 @@
+// avflow: run, check, describe and draw operator graphs.
+#include <cstdio>
+
+#include "engine/diagnostics.h"
+#include "runtime/cli.h"
+#include "runtime/commands.h"
+#include "runtime/exit_codes.h"
+#include "runtime/session.h"
+
+int main(int argc, char** argv) {
+  using namespace avflow::cli;
+  Args args;
+  try {
+    args = parse_args(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "avflow: %s\nTry 'avflow --help'.\n", e.what());
+    return kExitInvalid;
+  }
+  if (args.version) {
+    std::printf("avflow %s\n", AVFLOW_VERSION);
+    return kExitOk;
+  }
+  if (args.help || args.command.empty()) {
+    std::fputs(args.command.empty() ? main_help().c_str() : command_help(args.command).c_str(), stdout);
+    return args.help ? kExitOk : kExitInvalid;
+  }
+  try {
+    if (args.command == "run") return run_command(args);
+    if (args.command == "check") return check_command(args);
+    if (args.command == "ops") return ops_command(args);
+    return dot_command(args);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "avflow %s: %s\nTry 'avflow %s --help'.\n", args.command.c_str(), e.what(),
+                 args.command.c_str());
+    return kExitInvalid;
+  } catch (const avflow::GraphError& e) {
+    print_diagnostics(e);
+    return kExitInvalid;
+  }
+}

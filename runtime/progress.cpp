@@ -1,0 +1,88 @@
+#include "runtime/progress.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "engine/log.h"
+
+namespace avflow::cli {
+
+namespace {
+std::string clock_text(double seconds) {
+  long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+}  // namespace
+
+ProgressReporter::ProgressReporter(const Executor& executor, ProgressMode mode, double metrics_every)
+    : executor_(executor),
+      bar_(mode == ProgressMode::kAlways || (mode == ProgressMode::kAuto && ::isatty(STDERR_FILENO))),
+      metrics_every_(metrics_every) {
+  if (bar_ || metrics_every_ > 0) thread_ = std::thread([this] { loop(); });
+}
+
+ProgressReporter::~ProgressReporter() { stop(); }
+
+void ProgressReporter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (bar_) std::fputs("\r\033[K", stderr);
+}
+
+std::string ProgressReporter::line(const MetricsSnapshot& m, int width) {
+  uint64_t done = 0, expected = 0;
+  bool all_known = true;
+  for (const auto& n : m.nodes) {
+    if (n.shape != Shape::kSource) continue;
+    done += n.items_out;
+    expected += n.expected;
+    all_known = all_known && n.expected > 0;
+  }
+  double rate = m.elapsed_seconds > 0 ? static_cast<double>(done) / m.elapsed_seconds : 0.0;
+  char tail[160];
+  if (all_known && expected > 0) {
+    double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(expected));
+    double eta = rate > 0 ? static_cast<double>(expected - std::min(done, expected)) / rate : 0.0;
+    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu items  %.1f/s  ETA %s", static_cast<int>(frac * 100),
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(expected), rate,
+                  clock_text(eta).c_str());
+    int bar = std::max(10, width);
+    int filled = static_cast<int>(frac * bar);
+    return "[" + std::string(filled, '#') + std::string(bar - filled, '.') + "]" + tail;
+  }
+  std::snprintf(tail, sizeof tail, "%llu items  %.1f/s  elapsed %s", static_cast<unsigned long long>(done), rate,
+                clock_text(m.elapsed_seconds).c_str());
+  return tail;
+}
+
+void ProgressReporter::loop() {
+  using Clock = std::chrono::steady_clock;
+  auto next_metrics = Clock::now() + std::chrono::duration<double>(metrics_every_);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(bar_ ? 250 : 1000));
+    if (stopping_) break;
+    MetricsSnapshot m = executor_.metrics();
+    if (metrics_every_ > 0 && Clock::now() >= next_metrics) {
+      next_metrics += std::chrono::duration<double>(metrics_every_);
+      if (bar_) std::fputs("\r\033[K", stderr);
+      AVFLOW_LOG(info) << "metrics\n" << m.table();
+    }
+    if (bar_) {
+      std::fprintf(stderr, "\r\033[K%s", line(m, 30).c_str());
+      std::fflush(stderr);
+    }
+  }
+}
+
+}  // namespace avflow::cli

@@ -1,0 +1,79 @@
+#include <oneapi/tbb/global_control.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "engine/log.h"
+#include "runtime/commands.h"
+#include "runtime/exit_codes.h"
+#include "runtime/progress.h"
+#include "runtime/session.h"
+#include "runtime/signals.h"
+
+namespace avflow::cli {
+
+namespace {
+
+ProgressMode progress_mode(const Args& args) {
+  auto mode = args.option("--progress").value_or("auto");
+  if (mode == "auto") return ProgressMode::kAuto;
+  if (mode == "always") return ProgressMode::kAlways;
+  if (mode == "never") return ProgressMode::kNever;
+  throw UsageError("--progress must be auto, always or never, not '" + mode + "'");
+}
+
+double number_option(const Args& args, const std::string& name, double lo, double hi) {
+  auto v = args.option(name);
+  if (!v) return 0;
+  try {
+    size_t used = 0;
+    double d = std::stod(*v, &used);
+    if (used == v->size() && d >= lo && d <= hi) return d;
+  } catch (const std::exception&) {
+    // reported below
+  }
+  throw UsageError(name + " must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], not '" +
+                   *v + "'");
+}
+
+}  // namespace
+
+int run_command(const Args& args) {
+  ProgressMode mode = progress_mode(args);
+  double every = number_option(args, "--metrics-every", 0.1, 86400);
+  int threads = static_cast<int>(number_option(args, "--threads", 1, 4096));
+  Session session(args);
+  ResolvedGraph graph = session.load(args);
+
+  std::unique_ptr<tbb::global_control> thread_limit;
+  if (threads > 0)
+    thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+
+  AVFLOW_LOG(info) << "running " << args.positional[0] << " (" << graph.nodes.size() << " nodes, "
+                   << graph.edges.size() << " edges, max_in_flight " << graph.settings.max_in_flight << ")";
+  Executor executor(graph);
+  RunResult result;
+  {
+    CancelOnSignal signals(executor);
+    ProgressReporter progress(executor, mode, every);
+    result = executor.run();
+    progress.stop();
+  }
+  if (args.flag("--metrics")) std::fprintf(stderr, "%s", result.metrics.table().c_str());
+
+  switch (result.status) {
+    case RunStatus::kFinished:
+      AVFLOW_LOG(info) << "finished in " << result.metrics.elapsed_seconds << " s";
+      return kExitOk;
+    case RunStatus::kCancelled:
+      AVFLOW_LOG(warn) << "stopped on request after " << result.metrics.elapsed_seconds
+                       << " s; every operator was closed";
+      return kExitOk;
+    case RunStatus::kFailed:
+      for (const auto& f : result.failures) AVFLOW_LOG(error) << f.str();
+      return kExitRunFailed;
+  }
+  return kExitRunFailed;
+}
+
+}  // namespace avflow::cli
