@@ -11,11 +11,10 @@ std::string constraint_text(const ParamSpec& p) {
   if (!p.choices.empty()) {
     s = "one of ";
     for (size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : "") + p.choices[i];
-  } else if (p.range.min || p.range.max) {
-    auto f = [](double d) { return format_value(ParamValue(d)); };
-    if (p.range.min && p.range.max) s = "range [" + f(*p.range.min) + ", " + f(*p.range.max) + "]";
-    else if (p.range.min) s = ">= " + f(*p.range.min);
-    else s = "<= " + f(*p.range.max);
+  } else if (p.range.min && p.range.max) {
+    s = "range " + range_text(p);
+  } else {
+    s = range_text(p);
   }
   return s;
 }

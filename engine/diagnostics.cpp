@@ -31,18 +31,21 @@ static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {
 GraphError::GraphError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
+// Edit distance counting a swap of two neighbouring letters as one edit
+// (optimal string alignment), since "bacth" is one slip, not two.
 static size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
@@ -55,8 +58,10 @@ std::string closest_match(const std::string& word, const std::vector<std::string
       best = c;
     }
   }
-  // A plausible typo: at most a third of the word, and never everything.
-  size_t limit = std::max<size_t>(1, std::max(word.size(), best.size()) / 3);
+  // A plausible typo: one slip in a short word, two in a longer one, a third
+  // of a long one; never so many that unrelated words match.
+  size_t len = std::max(word.size(), best.size());
+  size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : len / 3;
   if (best.empty() || best_d > limit) return {};
   return best;
 }

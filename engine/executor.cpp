@@ -466,6 +466,7 @@ RunResult Executor::run() {
     NodeState& s = *m.states[i];
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
     ctx.bind(&no_emit);
+    ctx.set_expected_sink(&s.counters.expected);
     try {
       s.op->open(ctx);
       s.opened = true;

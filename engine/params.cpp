@@ -51,6 +51,18 @@ std::string format_value(const ParamValue& v) {
   return std::visit(Visitor{}, v);
 }
 
+std::string range_text(const ParamSpec& spec) {
+  const Range& r = spec.range;
+  bool ints = spec.kind == ParamKind::kInt || spec.kind == ParamKind::kIntList;
+  auto f = [&](double d) {
+    return ints ? std::to_string(static_cast<long long>(d)) : format_double(d);
+  };
+  if (r.min && r.max) return "[" + f(*r.min) + ", " + f(*r.max) + "]";
+  if (r.min) return ">= " + f(*r.min);
+  if (r.max) return "<= " + f(*r.max);
+  return {};
+}
+
 const ParamValue& ParamSet::raw(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) throw std::logic_error("parameter '" + name + "' read but not declared");

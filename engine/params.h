@@ -51,6 +51,9 @@ struct ParamSpec {
 
 std::string format_value(const ParamValue& v);
 
+// "[1, 512]", ">= 0.5" or "" when unbounded; integers shown as integers.
+std::string range_text(const ParamSpec& spec);
+
 // How a C++ parameter type is stored and named. Supported: int, int64_t,
 // float, double, bool, std::string and std::vector of int64_t, double or
 // std::string.

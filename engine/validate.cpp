@@ -29,16 +29,9 @@ std::string kind_of_value(const ParamValue& v) {
   }
 }
 
-std::string range_text(const Range& r) {
-  auto f = [](double d) { return format_value(ParamValue(d)); };
-  if (r.min && r.max) return "[" + f(*r.min) + ", " + f(*r.max) + "]";
-  if (r.min) return ">= " + f(*r.min);
-  return "<= " + f(*r.max);
-}
-
 std::string check_range(const ParamSpec& s, double v) {
   if ((s.range.min && v < *s.range.min) || (s.range.max && v > *s.range.max) || std::isnan(v))
-    return "value " + format_value(ParamValue(v)) + " is out of range " + range_text(s.range);
+    return "value " + format_value(ParamValue(v)) + " is out of range " + range_text(s);
   return {};
 }
 
@@ -143,6 +136,9 @@ class Validator {
   std::vector<Diagnostic> errors_;
   std::map<std::string, size_t> by_name_;  // resolved nodes only
   std::set<std::string> seen_names_;       // every node name, resolved or not
+  // Inputs an edge points at, also when the edge itself was refused (a type
+  // mismatch), so that one mistake is reported once.
+  std::set<std::pair<size_t, size_t>> wired_inputs_;
 
   void error(SourceLocation where, const std::string& node, std::string msg) {
     errors_.push_back({std::move(where), node, std::move(msg)});
@@ -259,6 +255,7 @@ class Validator {
       ResolvedEdge r{0, 0, 0, 0, e.where};
       bool ok_from = resolve_end(e, e.from, true, r.from_node, r.from_port);
       bool ok_to = resolve_end(e, e.to, false, r.to_node, r.to_port);
+      if (ok_to) wired_inputs_.insert({r.to_node, r.to_port});
       if (!ok_from || !ok_to) continue;
       const PortSpec& out = out_.nodes[r.from_node].op->contract.outputs[r.from_port];
       const PortSpec& in = out_.nodes[r.to_node].op->contract.inputs[r.to_port];
@@ -279,8 +276,7 @@ class Validator {
   }
 
   void check_inputs_connected() {
-    std::set<std::pair<size_t, size_t>> connected;
-    for (const auto& e : out_.edges) connected.insert({e.to_node, e.to_port});
+    const auto& connected = wired_inputs_;
     for (size_t i = 0; i < out_.nodes.size(); ++i) {
       const auto& n = out_.nodes[i];
       const auto& ins = n.op->contract.inputs;

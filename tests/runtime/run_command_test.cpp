@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "tests/runtime/cli_fixture.h"
+
+using namespace avflow::test;
+
+TEST_CASE("avflow run exits 0 when the graph finishes", "[cli][run]") {
+  TempDir dir;
+  auto g = dir.write("g.toml", counting_graph(5, 5));
+  auto r = run_avflow({"run", g, "--metrics"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("count: 5 items") != std::string::npos);
+  CHECK(r.err.find("finished in") != std::string::npos);
+  // The metrics table lists every node with its counts.
+  CHECK(r.err.find("tone ") != std::string::npos);
+  CHECK(r.err.find("in        out") != std::string::npos);
+}
+
+TEST_CASE("avflow run applies --set overrides", "[cli][run]") {
+  TempDir dir;
+  auto g = dir.write("g.toml", counting_graph(5, 5));
+  auto r = run_avflow({"run", g, "--set", "tone.count=7", "--set", "count.expect=7"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("count: 7 items") != std::string::npos);
+}
+
+TEST_CASE("avflow run exits 1 when an operator fails, naming the node", "[cli][run]") {
+  TempDir dir;
+  auto g = dir.write("g.toml", counting_graph(5, 6));
+  auto r = run_avflow({"run", g});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("node 'count' failed in finish: expected 6 items, counted 5") != std::string::npos);
+}
+
+TEST_CASE("avflow run refuses an invalid graph before running anything", "[cli][run]") {
+  TempDir dir;
+  std::string out_file = dir.path() + "/out.jsonl";
+  auto g = dir.write("g.toml",
+                     "[[node]]\nname = \"tone\"\nop = \"tone\"\ncount = 2\n\n"
+                     "[[node]]\nname = \"out\"\nop = \"jsonl\"\npath = \"" + out_file + "\"\n\n"
+                     "[[edge]]\nfrom = \"tone.pcm\"\nto = \"out.in\"\n");  // tensor into scalars: mismatch
+  auto r = run_avflow({"run", g});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(g + ":11:1: error: node 'out': payload type mismatch: tone.pcm carries 'tensor' but "
+                       "out.in accepts 'scalars'") != std::string::npos);
+  CHECK_FALSE(std::ifstream(out_file).good());  // the sink was never opened
+}
