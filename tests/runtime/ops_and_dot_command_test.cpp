@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "tests/runtime/cli_fixture.h"
 
@@ -40,4 +42,13 @@ TEST_CASE("avflow dot draws the wired graph", "[cli][dot]") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("digraph \"demo\"", 0) == 0);
   CHECK(r.out.find("\"tone\" -> \"batch\" [label=\"pcm -> in\\n<tensor>\"]") != std::string::npos);
+}
+
+TEST_CASE("docs/operators.md is what the declarations say (run scripts/gen-docs.sh)", "[cli][ops][docs]") {
+  auto r = run_avflow({"ops", "--markdown"});
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(std::string(AVFLOW_SOURCE_DIR) + "/docs/operators.md");
+  std::stringstream committed;
+  committed << in.rdbuf();
+  CHECK(committed.str() == r.out);
 }
