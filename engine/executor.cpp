@@ -84,10 +84,12 @@ struct NodeState final : detail::TicketOwner {
 struct Executor::Impl {
   const ResolvedGraph& graph;
   std::atomic<bool>& cancel;
+  // Declared before the states: tickets still queued when the states are
+  // destroyed read it to learn that the limiters are gone.
+  std::atomic<bool> live{true};
   std::vector<std::unique_ptr<NodeState>> states;  // by node index
   flow::graph g;
   std::vector<std::unique_ptr<flow::graph_node>> tbb_nodes;  // destroyed before states
-  std::atomic<bool> live{true};
   std::atomic<bool> failed{false};
   std::mutex failure_mu;
   std::vector<RunFailure> failures;

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 start=$(date +%s)
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" 2>&1 | tail -3
+gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
+cmake -S . -B build-gpu "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" 2>&1 | tail -3
 cmake --build build-gpu -j "$(nproc)"
 echo "gpu build took $(( $(date +%s) - start )) s"
 (cd build-gpu && ctest --output-on-failure -j 8 --timeout 600)
