@@ -49,12 +49,14 @@ int run_command(const Args& args) {
   if (threads > 0)
     thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
 
-  AVFLOW_LOG(info) << "running " << args.positional[0] << " (" << graph.nodes.size() << " nodes, "
-                   << graph.edges.size() << " edges, max_in_flight " << graph.settings.max_in_flight << ")";
   Executor executor(graph);
   RunResult result;
   {
+    // Installed before the run is announced, so a signal sent on seeing the
+    // announcement is always handled.
     CancelOnSignal signals(executor);
+    AVFLOW_LOG(info) << "running " << args.positional[0] << " (" << graph.nodes.size() << " nodes, "
+                     << graph.edges.size() << " edges, max_in_flight " << graph.settings.max_in_flight << ")";
     ProgressReporter progress(executor, mode, every);
     result = executor.run();
     progress.stop();
