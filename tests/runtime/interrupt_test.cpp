@@ -1,6 +1,7 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include "tests/runtime/cli_fixture.h"
 
@@ -40,8 +41,12 @@ TEST_CASE("a second Ctrl-C exits at once with 130", "[cli][signal]") {
                      "[[node]]\nname = \"count\"\nop = \"count\"\n\n"
                      "[[edge]]\nfrom = \"tone\"\nto = \"slow\"\n\n"
                      "[[edge]]\nfrom = \"slow\"\nto = \"count\"\n");
-  BackgroundProcess p({avflow_program(), "run", g});
-  REQUIRE(p.wait_for_stderr("running", 20));
+  BackgroundProcess p({avflow_program(), "run", g, "--metrics-every", "0.1"});
+  // Wait until the first item is inside the slow stage (its metrics row shows
+  // one item in), so that draining really has work left when we interrupt.
+  char row[128];
+  std::snprintf(row, sizeof row, "%-20s %-16s %-8s %10d ", "slow", "throttle", "function", 1);
+  REQUIRE(p.wait_for_stderr(row, 20));
   p.signal(SIGINT);
   REQUIRE(p.wait_for_stderr("interrupted", 10));
   p.signal(SIGINT);
