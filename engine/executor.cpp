@@ -35,9 +35,12 @@ namespace {
 
 // The message type on every tbb edge.
 struct Msg {
-  Packet packet;  // empty: a function filtered its input out
+  // Declared before the packet, so destroyed after it: a payload is gone
+  // before its ticket lets the source make the next one.
   TicketRef ticket;
+  Packet packet;      // empty: a function filtered its input out
   uint32_t port = 0;  // source output port, read by the source's router
+  uint64_t seq = 0;   // sources: the item's number, until it gets its ticket
 };
 
 template <class T, size_t... I>
@@ -54,6 +57,15 @@ int64_t ns_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
 }
 
+// Adds to one of a node's counters from inside its body. tbb never overlaps
+// the bodies of a serial node (and orders them), so there a plain load and
+// store is enough; it saves a locked instruction per counter and item, a
+// measurable part of the per-hop cost (bench/flow_overhead.cpp).
+inline void bump(std::atomic<uint64_t>& counter, uint64_t n, bool serial) {
+  if (serial) counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  else counter.fetch_add(n, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 struct NodeState final : detail::TicketOwner {
@@ -63,6 +75,7 @@ struct NodeState final : detail::TicketOwner {
   NodeCounters counters;
   bool opened = false;
   bool drop_on_cancel = false;
+  bool serial = true;  // process() calls never overlap: see bump()
   Executor::Impl* impl = nullptr;
 
   std::vector<flow::receiver<Msg>*> inputs;                    // per input port
@@ -88,7 +101,15 @@ struct Executor::Impl {
   // destroyed read it to learn that the limiters are gone.
   std::atomic<bool> live{true};
   std::vector<std::unique_ptr<NodeState>> states;  // by node index
-  flow::graph g;
+  // The graph gets an arena of its own. A flow::graph joins the arena of the
+  // thread that constructs it; when that thread already has one (it ran a
+  // graph before) and run() is called from another thread, every task is
+  // delegated into the constructing thread's arena, whose master slot that
+  // thread keeps, and the run loses a worker (on 2 cores: half its threads).
+  // Sized like the arena the executor is made in, so a caller's limit holds.
+  tbb::task_arena arena{tbb::this_task_arena::max_concurrency()};
+  std::unique_ptr<flow::graph> graph_holder = make_graph_in(arena);
+  flow::graph& g = *graph_holder;
   std::vector<std::unique_ptr<flow::graph_node>> tbb_nodes;  // destroyed before states
   std::atomic<bool> failed{false};
   std::mutex failure_mu;
@@ -97,6 +118,11 @@ struct Executor::Impl {
   bool ran = false;
 
   Impl(const ResolvedGraph& graph, std::atomic<bool>& cancel) : graph(graph), cancel(cancel) {}
+  static std::unique_ptr<flow::graph> make_graph_in(tbb::task_arena& a) {
+    std::unique_ptr<flow::graph> made;
+    a.execute([&] { made = std::make_unique<flow::graph>(); });
+    return made;
+  }
   ~Impl() {
     live.store(false);  // tickets destroyed with queued messages must not touch limiters
     tbb_nodes.clear();
@@ -133,10 +159,10 @@ struct Executor::Impl {
     if (!in.packet) return;  // filtered out by a function upstream
     if (failed.load(std::memory_order_relaxed) ||
         (s.drop_on_cancel && cancel.load(std::memory_order_relaxed))) {
-      s.counters.dropped.fetch_add(1, std::memory_order_relaxed);
+      bump(s.counters.dropped, 1, s.serial);
       return;
     }
-    s.counters.items_in.fetch_add(1, std::memory_order_relaxed);
+    bump(s.counters.items_in, 1, s.serial);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
@@ -148,7 +174,7 @@ struct Executor::Impl {
     } catch (...) {
       fail(s, "process", &in, "an exception not derived from std::exception");
     }
-    s.counters.busy_ns.fetch_add(ns_since(t0), std::memory_order_relaxed);
+    bump(s.counters.busy_ns, ns_since(t0), s.serial);
   }
 
   void build();
@@ -163,6 +189,7 @@ struct Executor::Impl {
   void build_multi_n(NodeState& s);
   void build_multi(NodeState& s);
   Msg next_from_source(NodeState& s, tbb::flow_control& fc);
+  static Msg stamp_ticket(NodeState& s, const Msg& m);
 };
 
 void NodeState::release_ticket() noexcept {
@@ -187,17 +214,17 @@ void put_to_port(Ports& ports, size_t i, Msg&& m) {
 // Emitter for a kOneToOne function: at most one packet, into the return slot.
 class SlotEmitter final : public Emitter {
  public:
-  SlotEmitter(NodeCounters& c, const TicketRef& ticket, Msg& out) : c_(c), ticket_(ticket), out_(out) {}
+  SlotEmitter(NodeState& s, const TicketRef& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
   void emit(size_t, Packet packet) override {
     if (out_.packet)
       throw std::logic_error("a kOneToOne operator emitted a second item for one input");
-    c_.items_out[0].fetch_add(1, std::memory_order_relaxed);
+    bump(s_.counters.items_out[0], 1, s_.serial);
     out_.packet = std::move(packet);
     out_.ticket = ticket_;
   }
 
  private:
-  NodeCounters& c_;
+  NodeState& s_;
   const TicketRef& ticket_;
   Msg& out_;
 };
@@ -206,14 +233,14 @@ class SlotEmitter final : public Emitter {
 template <class Ports>
 class PortsEmitter final : public Emitter {
  public:
-  PortsEmitter(NodeCounters& c, const TicketRef& ticket, Ports& ports) : c_(c), ticket_(ticket), ports_(ports) {}
+  PortsEmitter(NodeState& s, const TicketRef& ticket, Ports& ports) : s_(s), ticket_(ticket), ports_(ports) {}
   void emit(size_t i, Packet packet) override {
-    c_.items_out[i].fetch_add(1, std::memory_order_relaxed);
-    put_to_port(ports_, i, Msg{std::move(packet), ticket_, 0});
+    bump(s_.counters.items_out[i], 1, s_.serial);
+    put_to_port(ports_, i, Msg{ticket_, std::move(packet), 0});
   }
 
  private:
-  NodeCounters& c_;
+  NodeState& s_;
   const TicketRef& ticket_;
   Ports& ports_;
 };
@@ -222,7 +249,7 @@ class PortsEmitter final : public Emitter {
 class QueueEmitter final : public Emitter {
  public:
   explicit QueueEmitter(std::deque<Msg>& q) : q_(q) {}
-  void emit(size_t i, Packet packet) override { q_.push_back(Msg{std::move(packet), {}, static_cast<uint32_t>(i)}); }
+  void emit(size_t i, Packet packet) override { q_.push_back(Msg{{}, std::move(packet), static_cast<uint32_t>(i)}); }
 
  private:
   std::deque<Msg>& q_;
@@ -234,7 +261,7 @@ class DirectEmitter final : public Emitter {
   explicit DirectEmitter(NodeState& s) : s_(s) {}
   void emit(size_t i, Packet packet) override {
     s_.counters.items_out[i].fetch_add(1, std::memory_order_relaxed);
-    for (auto* r : s_.downstream[i]) r->try_put(Msg{packet, {}, 0});
+    for (auto* r : s_.downstream[i]) r->try_put(Msg{{}, packet, 0});
   }
 
  private:
@@ -281,17 +308,31 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     } catch (...) {
       fail(s, "process", nullptr, "an exception not derived from std::exception");
     }
-    s.counters.busy_ns.fetch_add(ns_since(t0), std::memory_order_relaxed);
+    bump(s.counters.busy_ns, ns_since(t0), true);  // input_node calls it serially
     if (ctx.ended()) s.ended = true;
   }
   Msg m = std::move(s.pending.front());
   s.pending.pop_front();
-  m.ticket = TicketRef::create(&s, s.next_seq++);
+  m.seq = s.next_seq++;
+  return m;
+}
+
+// Gives an item that passed its source's limiter the ticket that will return
+// it. Not done in the input_node body: tbb's input_node keeps a copy of the
+// last item it handed on until its body runs again, and a ticket in that copy
+// would come back only once the source made its next item. With every other
+// ticket returned (max_in_flight = 1, or the last items of a stream) the
+// limiter then waits for that ticket, the source for the limiter, the graph
+// goes idle and the run ends early as if the stream had ended.
+Msg Executor::Impl::stamp_ticket(NodeState& s, const Msg& m) {
+  // Counted here, not when made: an item waiting at the source has not been
+  // delivered, and queue depths downstream are computed from this count.
   s.counters.items_out[m.port].fetch_add(1, std::memory_order_relaxed);
   int64_t now = s.counters.in_flight.fetch_add(1, std::memory_order_relaxed) + 1;
-  if (now > s.counters.in_flight_peak.load(std::memory_order_relaxed))
-    s.counters.in_flight_peak.store(now, std::memory_order_relaxed);
-  return m;
+  int64_t peak = s.counters.in_flight_peak.load(std::memory_order_relaxed);
+  while (now > peak && !s.counters.in_flight_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+  return Msg{TicketRef::create(&s, m.seq), m.packet, m.port, m.seq};
 }
 
 void Executor::Impl::build_source(NodeState& s) {
@@ -305,7 +346,13 @@ void Executor::Impl::build_source(NodeState& s) {
   tbb_nodes.push_back(std::move(src));
   tbb_nodes.push_back(std::move(limiter));
   if (s.contract->outputs.size() == 1) {
-    s.outputs.push_back(s.limiter);
+    // Lightweight (tbb honours that only for a noexcept body): runs inline as
+    // the limiter lets an item through, so items leave in the source's order.
+    auto stamp = std::make_unique<flow::function_node<Msg, Msg, flow::lightweight>>(
+        g, flow::unlimited, [&s](const Msg& m) noexcept { return stamp_ticket(s, m); });
+    flow::make_edge(*s.limiter, *stamp);
+    s.outputs.push_back(stamp.get());
+    tbb_nodes.push_back(std::move(stamp));
   } else {
     dispatch_arity<2>(s.contract->outputs.size(),
                       [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
@@ -313,13 +360,16 @@ void Executor::Impl::build_source(NodeState& s) {
 }
 
 // Splits a multi-output source's single stream by the port each packet was
-// emitted on.
+// emitted on, giving each item its ticket on the way.
 template <size_t NOut>
 void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
-  using Node = flow::multifunction_node<Msg, MsgTuple<NOut>>;
+  // Lightweight and noexcept, like the single-output stamp: inline, in order.
+  using Node = flow::multifunction_node<Msg, MsgTuple<NOut>, flow::lightweight>;
   using Ports = typename Node::output_ports_type;
-  auto router = std::make_unique<Node>(g, flow::unlimited, [](const Msg& m, Ports& ports) {
-    put_to_port(ports, m.port, Msg{m.packet, m.ticket, 0});
+  auto router = std::make_unique<Node>(g, flow::unlimited, [&s](const Msg& m, Ports& ports) noexcept {
+    Msg out = stamp_ticket(s, m);
+    out.port = 0;
+    put_to_port(ports, m.port, std::move(out));
   });
   flow::make_edge(from, *router);
   [&]<size_t... I>(std::index_sequence<I...>) {
@@ -331,7 +381,7 @@ void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
 void Executor::Impl::build_function(NodeState& s) {
   auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, concurrency_of(s), [this, &s](const Msg& in) {
     Msg out;
-    SlotEmitter emitter(s.counters, in.ticket, out);
+    SlotEmitter emitter(s, in.ticket, out);
     process(s, 0, in, emitter);
     return out;
   });
@@ -386,7 +436,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
   if constexpr (NIn == 1) {
     using Node = flow::multifunction_node<Msg, Ports>;
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
-      PortsEmitter<typename Node::output_ports_type> emitter(s.counters, in.ticket, ports);
+      PortsEmitter<typename Node::output_ports_type> emitter(s, in.ticket, ports);
       process(s, 0, in, emitter);
     });
     s.inputs.push_back(node.get());
@@ -399,7 +449,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     auto idx = std::make_unique<Idx>(g);
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const In& in, typename Node::output_ports_type& ports) {
       const Msg& m = in.template cast_to<Msg>();
-      PortsEmitter<typename Node::output_ports_type> emitter(s.counters, m.ticket, ports);
+      PortsEmitter<typename Node::output_ports_type> emitter(s, m.ticket, ports);
       process(s, in.tag(), m, emitter);
     });
     flow::make_edge(*idx, *node);
@@ -429,6 +479,7 @@ void Executor::Impl::build() {
     s->contract = &node.op->contract;
     s->impl = this;
     s->drop_on_cancel = node.op->contract.on_cancel == OnCancel::kDrop;
+    s->serial = node.op->contract.concurrency == Concurrency::kSerial;
     s->op = node.op->factory();
     s->downstream.resize(node.op->contract.outputs.size());
     states.push_back(std::move(s));
@@ -475,6 +526,9 @@ RunResult Executor::run() {
     } catch (const std::exception& e) {
       m.fail(s, "open", nullptr, e.what());
       break;
+    } catch (...) {
+      m.fail(s, "open", nullptr, "an exception not derived from std::exception");
+      break;
     }
   }
 
@@ -496,6 +550,8 @@ RunResult Executor::run() {
         s.op->finish(ctx);
       } catch (const std::exception& e) {
         m.fail(s, "finish", nullptr, e.what());
+      } catch (...) {
+        m.fail(s, "finish", nullptr, "an exception not derived from std::exception");
       }
       m.g.wait_for_all();
       if (m.stopping()) break;
@@ -512,9 +568,16 @@ RunResult Executor::run() {
     if (!s.opened) continue;
     try {
       s.op->close(reason);
-    } catch (const std::exception& e) {
+    } catch (...) {
+      std::string what = "an exception not derived from std::exception";
+      try {
+        throw;
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
       std::lock_guard<std::mutex> lock(m.failure_mu);
-      m.failures.push_back({s.spec->name, "close", "", e.what()});
+      m.failures.push_back({s.spec->name, "close", "", what});
       m.failed.store(true);
     }
   }

@@ -81,7 +81,8 @@ std::string check_param(const ParamSpec& s, const ParamValue& given, ParamValue&
       else if (auto* d = std::get_if<std::vector<double>>(&given); d && d->empty()) v = {};
       else return wrong_type();
       for (auto x : v)
-        if (auto e = check_range(s, static_cast<double>(x)); !e.empty()) return "element " + e.substr(6);
+        if (auto e = check_range(s, static_cast<double>(x)); !e.empty())
+          return "element " + std::to_string(x) + e.substr(e.find(" is out"));
       out = v;
       return {};
     }
@@ -122,9 +123,9 @@ class Validator {
     resolve_nodes();
     resolve_edges();
     check_inputs_connected();
-    if (errors_.empty()) order_topologically();
     if (out_.nodes.empty() && errors_.empty())
       error({spec_.file}, "", "the graph has no nodes");
+    if (errors_.empty()) order_topologically();
     if (!errors_.empty()) throw GraphError(std::move(errors_));
     return std::move(out_);
   }
@@ -180,6 +181,7 @@ class Validator {
                   (known.empty() ? "; it takes no parameters" : "; it takes: " + known));
         continue;
       }
+      given.insert(p.name);  // set, even if to a bad value: not also "not set"
       ParamValue value;
       std::string why = check_param(*spec, p.value, value);
       if (!why.empty()) {
@@ -187,7 +189,6 @@ class Validator {
         continue;
       }
       params.set(p.name, std::move(value));
-      given.insert(p.name);
     }
     for (const auto& s : op.contract.params) {
       if (given.count(s.name)) continue;
