@@ -130,7 +130,12 @@ const LoadedPlugin* PluginLoader::try_load(const std::string& path_in, const Sou
   char error[1024] = {0};
   if (d->register_operators(&registrar, error, sizeof error) != 0)
     fail(where, "plugin '" + path + "' (" + d->name + ") failed to register its operators: " + error);
-  for (const auto& op : registrar.staged()) {
+  for (size_t i = 0; i < registrar.staged().size(); ++i) {
+    const OperatorInfo& op = registrar.staged()[i];
+    // A name staged twice would make the commit below throw half-way through.
+    for (size_t j = 0; j < i; ++j)
+      if (registrar.staged()[j].name == op.name)
+        fail(where, "plugin '" + path + "' registers operator '" + op.name + "' twice");
     if (const OperatorInfo* existing = registry_.find(op.name))
       fail(where, "plugin '" + path + "' registers operator '" + op.name + "', already registered by " +
                       existing->origin);
