@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "engine/log.h"
+#include "engine/busy_clock.h"
 #include "engine/ticket.h"
 
 namespace avflow {
@@ -53,9 +54,6 @@ auto indexer_of(std::index_sequence<I...>) -> flow::indexer_node<std::enable_if_
 template <size_t N>
 using Indexer = decltype(indexer_of(std::make_index_sequence<N>{}));
 
-int64_t ns_since(Clock::time_point t0) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
-}
 
 // Adds to one of a node's counters from inside its body. tbb never overlaps
 // the bodies of a serial node (and orders them), so there a plain load and
@@ -115,6 +113,7 @@ struct Executor::Impl {
   std::mutex failure_mu;
   std::vector<RunFailure> failures;
   Clock::time_point start = Clock::now();
+  detail::BusyClockRate busy_rate;
   bool ran = false;
 
   Impl(const ResolvedGraph& graph, std::atomic<bool>& cancel) : graph(graph), cancel(cancel) {}
@@ -166,7 +165,7 @@ struct Executor::Impl {
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
-    auto t0 = Clock::now();
+    uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
     } catch (const std::exception& e) {
@@ -174,7 +173,7 @@ struct Executor::Impl {
     } catch (...) {
       fail(s, "process", &in, "an exception not derived from std::exception");
     }
-    bump(s.counters.busy_ns, ns_since(t0), s.serial);
+    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
   }
 
   void build();
@@ -300,7 +299,7 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     ctx.bind(&emitter);
     ctx.set_item(s.next_seq);
     ctx.set_expected_sink(&s.counters.expected);
-    auto t0 = Clock::now();
+    uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
     } catch (const std::exception& e) {
@@ -308,7 +307,7 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     } catch (...) {
       fail(s, "process", nullptr, "an exception not derived from std::exception");
     }
-    bump(s.counters.busy_ns, ns_since(t0), true);  // input_node calls it serially
+    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // input_node calls it serially
     if (ctx.ended()) s.ended = true;
   }
   Msg m = std::move(s.pending.front());
@@ -379,14 +378,32 @@ void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
 }
 
 void Executor::Impl::build_function(NodeState& s) {
-  auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, concurrency_of(s), [this, &s](const Msg& in) {
+  if (!s.serial) {
+    // Parallel: order is not kept anyway, so take tbb's fastest shape.
+    auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, flow::unlimited, [this, &s](const Msg& in) {
+      Msg out;
+      SlotEmitter emitter(s, in.ticket, out);
+      process(s, 0, in, emitter);
+      return out;
+    });
+    s.inputs.push_back(node.get());
+    s.outputs.push_back(node.get());
+    tbb_nodes.push_back(std::move(node));
+    return;
+  }
+  // Serial: a function_node releases its serial slot before it passes the
+  // result on, so the next item's result can overtake it. Putting the result
+  // inside the body keeps a serial chain in source order, which batching
+  // and reproducible runs depend on.
+  using Node = flow::multifunction_node<Msg, std::tuple<Msg>>;
+  auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
     Msg out;
     SlotEmitter emitter(s, in.ticket, out);
     process(s, 0, in, emitter);
-    return out;
+    if (out.packet) std::get<0>(ports).try_put(std::move(out));
   });
   s.inputs.push_back(node.get());
-  s.outputs.push_back(node.get());
+  s.outputs.push_back(&flow::output_port<0>(*node));
   tbb_nodes.push_back(std::move(node));
 }
 
@@ -591,6 +608,7 @@ MetricsSnapshot Executor::metrics() const {
   const Impl& m = *impl_;
   MetricsSnapshot snap;
   snap.elapsed_seconds = std::chrono::duration<double>(Clock::now() - m.start).count();
+  const double seconds_per_tick = m.busy_rate.seconds_per_tick();
   for (size_t i : m.graph.topo_order) {
     const NodeState& s = *m.states[i];
     const NodeCounters& c = s.counters;
@@ -601,7 +619,7 @@ MetricsSnapshot Executor::metrics() const {
     n.items_in = c.items_in.load(std::memory_order_relaxed);
     n.dropped = c.dropped.load(std::memory_order_relaxed);
     for (size_t p = 0; p < s.contract->outputs.size(); ++p) n.items_out += c.items_out[p].load(std::memory_order_relaxed);
-    n.busy_seconds = static_cast<double>(c.busy_ns.load(std::memory_order_relaxed)) * 1e-9;
+    n.busy_seconds = static_cast<double>(c.busy_ticks.load(std::memory_order_relaxed)) * seconds_per_tick;
     int64_t delivered = 0;
     for (const auto& [up, port] : s.upstream) delivered += up->counters.items_out[port].load(std::memory_order_relaxed);
     if (n.shape != Shape::kSource) n.queue_depth = std::max<int64_t>(0, delivered - int64_t(n.items_in + n.dropped));

@@ -319,13 +319,13 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     if (o.node == "graph") {
       if (o.param == "max_in_flight" && std::holds_alternative<int64_t>(o.value) &&
-          std::get<int64_t>(o.value) >= 1) {
+          std::get<int64_t>(o.value) >= 1 && std::get<int64_t>(o.value) <= 1'000'000) {
         spec.settings.max_in_flight = std::get<int64_t>(o.value);
       } else if (o.param == "name" && std::holds_alternative<std::string>(o.value)) {
         spec.settings.name = std::get<std::string>(o.value);
       } else {
         errors.push_back({o.where, "", "--set graph." + o.param +
-                                           ": settable graph keys are max_in_flight (integer >= 1) and name"});
+                                           ": settable graph keys are max_in_flight (integer in [1, 1000000]) and name"});
       }
       continue;
     }

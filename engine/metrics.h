@@ -16,7 +16,7 @@ namespace avflow {
 struct NodeCounters {
   std::atomic<uint64_t> items_in{0};
   std::atomic<uint64_t> dropped{0};  // skipped after cancellation (kDropOnCancel)
-  std::atomic<uint64_t> busy_ns{0};
+  std::atomic<uint64_t> busy_ticks{0};  // engine/busy_clock.h
   std::array<std::atomic<uint64_t>, kMaxPorts> items_out{};
   // Sources only.
   std::atomic<int64_t> in_flight{0};
@@ -33,8 +33,8 @@ struct NodeMetrics {
   uint64_t dropped = 0;
   double busy_seconds = 0;
   int64_t queue_depth = 0;  // items delivered to the node but not yet started
-  int64_t in_flight = 0;    // sources: items emitted whose work is not finished
-  int64_t in_flight_peak = 0;
+  int64_t in_flight = 0;    // sources: items past the limiter whose work is not finished
+  int64_t in_flight_peak = 0;  // at most the graph's max_in_flight
   uint64_t expected = 0;    // sources: announced total, 0 if unknown
 };
 

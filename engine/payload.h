@@ -82,7 +82,7 @@ inline bool is_any(const PayloadType& t) { return t.name == PayloadTraits<Any>::
 
 // True when a value of type `from` may travel into a port of type `to`.
 inline bool payload_compatible(const PayloadType& from, const PayloadType& to) {
-  return is_any(from) || is_any(to) || from.name == to.name;
+  return &from == &to || is_any(from) || is_any(to) || from.name == to.name;
 }
 
 }  // namespace avflow

@@ -14,6 +14,8 @@
 // headers can break a plugin built against the old ones.
 #pragma once
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,9 @@ struct avflow_plugin_descriptor {
         std::copy(m.begin(), m.end(), err);                                                      \
         err[m.size()] = 0;                                                                       \
       }                                                                                          \
+      return 1;                                                                                  \
+    } catch (...) {                                                                              \
+      if (n) std::snprintf(err, n, "%s", "an exception not derived from std::exception");       \
       return 1;                                                                                  \
     }                                                                                            \
   }                                                                                              \

@@ -129,7 +129,8 @@ const LoadedPlugin* PluginLoader::try_load(const std::string& path_in, const Sou
   PluginRegistrar registrar(path);
   char error[1024] = {0};
   if (d->register_operators(&registrar, error, sizeof error) != 0)
-    fail(where, "plugin '" + path + "' (" + d->name + ") failed to register its operators: " + error);
+    fail(where, "plugin '" + path + "' (" + (d->name ? d->name : "unnamed") +
+                    ") failed to register its operators: " + error);
   for (size_t i = 0; i < registrar.staged().size(); ++i) {
     const OperatorInfo& op = registrar.staged()[i];
     // A name staged twice would make the commit below throw half-way through.

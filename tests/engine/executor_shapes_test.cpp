@@ -227,4 +227,16 @@ TEST_CASE("items leave a source in order and multi operators keep it", "[executo
     REQUIRE(got.size() == 2500);
     CHECK(std::is_sorted(got.begin(), got.end()));
   }
+  SECTION("through a chain of serial kOneToOne functions") {
+    // tbb's serial function_node lets a later result overtake an earlier one;
+    // serial functions must not, or batches would differ from run to run.
+    for (int run = 0; run < 5; ++run) {
+      run_ok("[graph]\nmax_in_flight = 32\n" + node("src", "test_counter", "count = 5000") + node("a", "test_double") +
+             node("b", "test_double") + node("c", "test_double") + node("out", "test_collect") + edge("src", "a") +
+             edge("a", "b") + edge("b", "c") + edge("c", "out"));
+      auto got = Recorder::values("out");
+      REQUIRE(got.size() == 5000);
+      CHECK(std::is_sorted(got.begin(), got.end()));
+    }
+  }
 }

@@ -134,11 +134,14 @@ TEST_CASE("an override out of range or of an unknown parameter is located at the
 }
 
 TEST_CASE("bad graph settings from the command line are refused", "[overrides]") {
-  auto ds = load_errors(kGraph, {"graph.max_in_flight=0", "graph.colour=red"});
+  auto ds = load_errors(kGraph, {"graph.max_in_flight=0", "graph.colour=red", "graph.max_in_flight=2000000"});
   INFO(joined(ds));
-  REQUIRE(ds.size() == 2);
-  CHECK(ds[0].message == "--set graph.max_in_flight: settable graph keys are max_in_flight (integer >= 1) and name");
+  REQUIRE(ds.size() == 3);
+  CHECK(ds[0].message ==
+        "--set graph.max_in_flight: settable graph keys are max_in_flight (integer in [1, 1000000]) and name");
   CHECK(ds[0].where.column == 1);
   CHECK(ds[1].message.find("--set graph.colour:") == 0);
   CHECK(ds[1].where.column == 2);
+  CHECK(ds[2].message.find("--set graph.max_in_flight:") == 0);  // the same bound as in a file
+  CHECK(ds[2].where.column == 3);
 }
