@@ -55,6 +55,17 @@ template <size_t N>
 using Indexer = decltype(indexer_of(std::make_index_sequence<N>{}));
 
 
+// The text of the exception being handled; call inside a catch block only.
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
 // Adds to one of a node's counters from inside its body. tbb never overlaps
 // the bodies of a serial node (and orders them), so there a plain load and
 // store is enough; it saves a locked instruction per counter and item, a
@@ -135,8 +146,9 @@ struct Executor::Impl {
     RunFailure f{s.spec->name, phase, in ? describe_item(*in) : std::string(), what};
     {
       std::lock_guard<std::mutex> lock(failure_mu);
-      bool first_process_failure = !failed.load();
-      if (first_process_failure || std::string(phase) == "close") failures.push_back(std::move(f));
+      // The first failure is the cause; after it only close() failures are
+      // worth reporting (every opened operator is closed, whatever happened).
+      if (!failed.load() || std::string(phase) == "close") failures.push_back(std::move(f));
     }
     failed.store(true);
     cancel.store(true);
@@ -168,10 +180,8 @@ struct Executor::Impl {
     uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
-    } catch (const std::exception& e) {
-      fail(s, "process", &in, e.what());
     } catch (...) {
-      fail(s, "process", &in, "an exception not derived from std::exception");
+      fail(s, "process", &in, current_exception_text());
     }
     bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
   }
@@ -302,10 +312,8 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
-    } catch (const std::exception& e) {
-      fail(s, "process", nullptr, e.what());
     } catch (...) {
-      fail(s, "process", nullptr, "an exception not derived from std::exception");
+      fail(s, "process", nullptr, current_exception_text());
     }
     bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // input_node calls it serially
     if (ctx.ended()) s.ended = true;
@@ -540,11 +548,8 @@ RunResult Executor::run() {
     try {
       s.op->open(ctx);
       s.opened = true;
-    } catch (const std::exception& e) {
-      m.fail(s, "open", nullptr, e.what());
-      break;
     } catch (...) {
-      m.fail(s, "open", nullptr, "an exception not derived from std::exception");
+      m.fail(s, "open", nullptr, current_exception_text());
       break;
     }
   }
@@ -565,10 +570,8 @@ RunResult Executor::run() {
       ctx.bind(&emitter);
       try {
         s.op->finish(ctx);
-      } catch (const std::exception& e) {
-        m.fail(s, "finish", nullptr, e.what());
       } catch (...) {
-        m.fail(s, "finish", nullptr, "an exception not derived from std::exception");
+        m.fail(s, "finish", nullptr, current_exception_text());
       }
       m.g.wait_for_all();
       if (m.stopping()) break;
@@ -586,16 +589,7 @@ RunResult Executor::run() {
     try {
       s.op->close(reason);
     } catch (...) {
-      std::string what = "an exception not derived from std::exception";
-      try {
-        throw;
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      std::lock_guard<std::mutex> lock(m.failure_mu);
-      m.failures.push_back({s.spec->name, "close", "", what});
-      m.failed.store(true);
+      m.fail(s, "close", nullptr, current_exception_text());
     }
   }
   if (m.failed) result.status = RunStatus::kFailed;

@@ -29,9 +29,11 @@ std::string kind_of_value(const ParamValue& v) {
   }
 }
 
-std::string check_range(const ParamSpec& s, double v) {
+// " is out of range [lo, hi]" when v is outside the declared range, else "";
+// the caller names the value ("value 3", "element 2.5").
+std::string out_of_range(const ParamSpec& s, double v) {
   if ((s.range.min && v < *s.range.min) || (s.range.max && v > *s.range.max) || std::isnan(v))
-    return "value " + format_value(ParamValue(v)) + " is out of range " + range_text(s);
+    return " is out of range " + range_text(s);
   return {};
 }
 
@@ -46,8 +48,7 @@ std::string check_param(const ParamSpec& s, const ParamValue& given, ParamValue&
     case ParamKind::kInt: {
       if (!std::holds_alternative<int64_t>(given)) return wrong_type();
       int64_t v = std::get<int64_t>(given);
-      if (auto e = check_range(s, static_cast<double>(v)); !e.empty())
-        return "value " + std::to_string(v) + e.substr(e.find(" is out"));
+      if (auto e = out_of_range(s, static_cast<double>(v)); !e.empty()) return "value " + std::to_string(v) + e;
       out = v;
       return {};
     }
@@ -56,7 +57,7 @@ std::string check_param(const ParamSpec& s, const ParamValue& given, ParamValue&
       if (auto* i = std::get_if<int64_t>(&given)) v = static_cast<double>(*i);
       else if (auto* d = std::get_if<double>(&given)) v = *d;
       else return wrong_type();
-      if (auto e = check_range(s, v); !e.empty()) return e;
+      if (auto e = out_of_range(s, v); !e.empty()) return "value " + format_value(ParamValue(v)) + e;
       out = v;
       return {};
     }
@@ -81,8 +82,7 @@ std::string check_param(const ParamSpec& s, const ParamValue& given, ParamValue&
       else if (auto* d = std::get_if<std::vector<double>>(&given); d && d->empty()) v = {};
       else return wrong_type();
       for (auto x : v)
-        if (auto e = check_range(s, static_cast<double>(x)); !e.empty())
-          return "element " + std::to_string(x) + e.substr(e.find(" is out"));
+        if (auto e = out_of_range(s, static_cast<double>(x)); !e.empty()) return "element " + std::to_string(x) + e;
       out = v;
       return {};
     }
@@ -92,7 +92,7 @@ std::string check_param(const ParamSpec& s, const ParamValue& given, ParamValue&
       else if (auto* d = std::get_if<std::vector<double>>(&given)) v = *d;
       else return wrong_type();
       for (auto x : v)
-        if (auto e = check_range(s, x); !e.empty()) return "element " + e.substr(6);
+        if (auto e = out_of_range(s, x); !e.empty()) return "element " + format_value(ParamValue(x)) + e;
       out = v;
       return {};
     }
