@@ -11,6 +11,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::string max_in_flight_range() {
+  return "[" + std::to_string(kMaxInFlightMin) + ", " + std::to_string(kMaxInFlightMax) + "]";
+}
+
 SourceLocation location_of(const toml::source_region& r, const std::string& fallback_file) {
   SourceLocation loc;
   loc.file = r.path ? *r.path : fallback_file;
@@ -190,8 +194,9 @@ class Loader {
         if (top || spec.settings.doc.empty()) spec.settings.doc = v.as_string()->get();
       } else if (key == "max_in_flight" && v.is_integer()) {
         int64_t m = v.as_integer()->get();
-        if (m < 1 || m > 1'000'000)
-          error(where(v, file), "", "[graph] max_in_flight must be in [1, 1000000], got " + std::to_string(m));
+        if (!max_in_flight_ok(m))
+          error(where(v, file), "", "[graph] max_in_flight must be in " + max_in_flight_range() + ", got " +
+                                        std::to_string(m));
         else if (top || !settings_seen_)
           spec.settings.max_in_flight = m;
       } else if (key == "name" || key == "doc" || key == "max_in_flight") {
@@ -319,13 +324,14 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     if (o.node == "graph") {
       if (o.param == "max_in_flight" && std::holds_alternative<int64_t>(o.value) &&
-          std::get<int64_t>(o.value) >= 1 && std::get<int64_t>(o.value) <= 1'000'000) {
+          max_in_flight_ok(std::get<int64_t>(o.value))) {
         spec.settings.max_in_flight = std::get<int64_t>(o.value);
       } else if (o.param == "name" && std::holds_alternative<std::string>(o.value)) {
         spec.settings.name = std::get<std::string>(o.value);
       } else {
         errors.push_back({o.where, "", "--set graph." + o.param +
-                                           ": settable graph keys are max_in_flight (integer in [1, 1000000]) and name"});
+                                           ": settable graph keys are max_in_flight (integer in " +
+                                           max_in_flight_range() + ") and name"});
       }
       continue;
     }

@@ -58,6 +58,11 @@ struct PluginRef {
   SourceLocation where;
 };
 
+// Bounds of [graph] max_in_flight, in a file or from --set.
+inline constexpr int64_t kMaxInFlightMin = 1;
+inline constexpr int64_t kMaxInFlightMax = 1'000'000;
+inline bool max_in_flight_ok(int64_t m) { return m >= kMaxInFlightMin && m <= kMaxInFlightMax; }
+
 struct GraphSettings {
   std::string name;
   std::string doc;
