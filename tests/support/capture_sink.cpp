@@ -1,5 +1,7 @@
 #include "tests/support/capture_sink.h"
 
+#include <algorithm>
+
 #include "engine/operator.h"
 #include "engine/registry.h"
 
@@ -9,15 +11,28 @@ Captured& Captured::instance() {
   static Captured c;
   return c;
 }
-void Captured::add(const std::string& node, Packet p) {
+void Captured::add(const std::string& node, uint64_t item, Packet p) {
   std::lock_guard<std::mutex> lock(mu_);
-  packets_[node].push_back(std::move(p));
+  packets_[node].push_back({item, std::move(p)});
 }
 std::vector<Packet> Captured::take(const std::string& node) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto v = std::move(packets_[node]);
+  std::vector<Packet> out;
+  for (auto& e : packets_[node]) out.push_back(std::move(e.packet));
   packets_.erase(node);
-  return v;
+  return out;
+}
+std::vector<Packet> Captured::take_in_item_order(const std::string& node) {
+  std::vector<Entry> entries;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries = std::move(packets_[node]);
+    packets_.erase(node);
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.item < b.item; });
+  std::vector<Packet> out;
+  for (auto& e : entries) out.push_back(std::move(e.packet));
+  return out;
 }
 void Captured::clear() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -28,7 +43,7 @@ class CaptureSink final : public Operator {
  public:
   static inline const In<Any> kIn{"in", "anything"};
   AVFLOW_CONTRACT(kIn);
-  void process(Context& ctx) override { Captured::instance().add(ctx.node(), ctx.input_packet(kIn)); }
+  void process(Context& ctx) override { Captured::instance().add(ctx.node(), ctx.item(), ctx.input_packet(kIn)); }
 };
 
 AVFLOW_REGISTER(CaptureSink, "test_capture", "keeps every packet for the test to inspect");

@@ -2,6 +2,7 @@
 // so operator tests can look at real outputs of a real graph run.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -14,13 +15,19 @@ namespace avflow::test {
 class Captured {
  public:
   static Captured& instance();
-  void add(const std::string& node, Packet p);
-  std::vector<Packet> take(const std::string& node);  // and forget them
+  void add(const std::string& node, uint64_t item, Packet p);
+  std::vector<Packet> take(const std::string& node);  // in arrival order, and forget them
+  // In the order of the source items they derive from (stable for fan-out).
+  std::vector<Packet> take_in_item_order(const std::string& node);
   void clear();
 
  private:
+  struct Entry {
+    uint64_t item;
+    Packet packet;
+  };
   std::mutex mu_;
-  std::map<std::string, std::vector<Packet>> packets_;
+  std::map<std::string, std::vector<Entry>> packets_;
 };
 
 }  // namespace avflow::test
