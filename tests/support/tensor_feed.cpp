@@ -41,14 +41,19 @@ class TensorFeedSource final : public Operator {
 
 AVFLOW_REGISTER(TensorFeedSource, "test_tensor_feed", "emits tensors set by the test");
 
-RunResult run(const std::string& op, const std::string& params, const std::vector<at::Tensor>& inputs,
-              int max_in_flight) {
+RunResult run(const std::vector<OpStep>& chain, const std::vector<at::Tensor>& inputs, int max_in_flight) {
   TensorFeed::instance().set("feed", inputs);
   std::string toml = "[graph]\nmax_in_flight = " + std::to_string(max_in_flight) +
                      "\n[[node]]\nname = \"feed\"\nop = \"test_tensor_feed\"\n"
-                     "[[node]]\nname = \"op\"\nop = \"" + op + "\"\n" + params +
-                     "\n[[node]]\nname = \"cap\"\nop = \"test_capture\"\n"
-                     "[[edge]]\nfrom = \"feed\"\nto = \"op\"\n[[edge]]\nfrom = \"op\"\nto = \"cap\"\n";
+                     "[[node]]\nname = \"cap\"\nop = \"test_capture\"\n";
+  std::string previous = "feed";
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const std::string name = "op" + std::to_string(i);
+    toml += "[[node]]\nname = \"" + name + "\"\nop = \"" + chain[i].op + "\"\n" + chain[i].params + "\n";
+    toml += "[[edge]]\nfrom = \"" + previous + "\"\nto = \"" + name + "\"\n";
+    previous = name;
+  }
+  toml += "[[edge]]\nfrom = \"" + previous + "\"\nto = \"cap\"\n";
   PluginLoader plugins(Registry::global());
   ResolvedGraph g = load_graph_text(toml, "test.toml", {}, plugins, Registry::global());
   Executor ex(g);
@@ -59,10 +64,15 @@ RunResult run(const std::string& op, const std::string& params, const std::vecto
 
 std::vector<at::Tensor> run_tensor_op(const std::string& op, const std::string& params,
                                       const std::vector<at::Tensor>& inputs, int max_in_flight) {
-  RunResult r = run(op, params, inputs, max_in_flight);
+  return run_tensor_chain({{op, params}}, inputs, max_in_flight);
+}
+
+std::vector<at::Tensor> run_tensor_chain(const std::vector<OpStep>& chain, const std::vector<at::Tensor>& inputs,
+                                         int max_in_flight) {
+  RunResult r = run(chain, inputs, max_in_flight);
   auto packets = Captured::instance().take_in_item_order("cap");
   if (r.status != RunStatus::kFinished)
-    throw std::runtime_error("run of " + op + " did not finish: " +
+    throw std::runtime_error("run of " + chain.front().op + "... did not finish: " +
                              (r.failures.empty() ? std::string("cancelled") : r.failures[0].str()));
   std::vector<at::Tensor> out;
   for (const auto& p : packets) out.push_back(p.get<Tensor>().get());
@@ -71,7 +81,7 @@ std::vector<at::Tensor> run_tensor_op(const std::string& op, const std::string& 
 
 std::string tensor_op_failure(const std::string& op, const std::string& params,
                               const std::vector<at::Tensor>& inputs) {
-  RunResult r = run(op, params, inputs, 1);
+  RunResult r = run({{op, params}}, inputs, 1);
   Captured::instance().take("cap");
   return r.failures.empty() ? "" : r.failures[0].str();
 }

@@ -30,6 +30,14 @@ class TensorFeed {
 std::vector<at::Tensor> run_tensor_op(const std::string& op, const std::string& params,
                                       const std::vector<at::Tensor>& inputs, int max_in_flight = 1);
 
+// The same through a chain of operators, each {op, params}, in order.
+struct OpStep {
+  std::string op;
+  std::string params;
+};
+std::vector<at::Tensor> run_tensor_chain(const std::vector<OpStep>& chain, const std::vector<at::Tensor>& inputs,
+                                         int max_in_flight = 1);
+
 // The first failure's message of such a run ("" when it finished).
 std::string tensor_op_failure(const std::string& op, const std::string& params,
                               const std::vector<at::Tensor>& inputs);
