@@ -19,19 +19,16 @@
 // (pixel_math.h). Resize / scale jitter come before it (resize, scale_jitter).
 // On CUDA, the output stays on the GPU; the input is copied there first.
 #include <ATen/ATen.h>
-#ifdef AVFLOW_HAVE_CUDA_KERNELS
-#include <ATen/cuda/CUDAContext.h>
-#endif
 
-#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "operators/common/device.h"
 #include "operators/video/clip_draws.h"
-#include "operators/video/clip_plan.h"
+#include "operators/video/clip_augment_run.h"
 #include "operators/video/clip_shape.h"
 #include "operators/video/normalization.h"
 
@@ -54,18 +51,15 @@ class ClipAugment final : public Operator {
 
   void open(Context& ctx) override {
     device_ = resolve_device(ctx.param(kDevice));
-#ifndef AVFLOW_HAVE_CUDA_KERNELS
-    if (device_.is_cuda())
+    if (device_.is_cuda() && !clip_augment_has_cuda_kernels())
       throw std::invalid_argument("clip_augment was built without its CUDA kernel (no nvcc at build time); "
                                   "use device = \"cpu\"");
-#endif
     const auto mean = rgb_values(ctx.param(kMean), "mean");
     const auto std = rgb_values(ctx.param(kStd), "std");
     for (int c = 0; c < 3; ++c) {
-      base_.mean[c] = static_cast<float>(mean[c]);
-      base_.inv_std[c] = static_cast<float>(1.0 / std[c]);
+      norm_.mean[c] = static_cast<float>(mean[c]);
+      norm_.inv_std[c] = static_cast<float>(1.0 / std[c]);
     }
-    base_.crop = static_cast<int32_t>(ctx.param(kCrop));
   }
 
   void process(Context& ctx) override {
@@ -74,55 +68,20 @@ class ClipAugment final : public Operator {
     if (clips.scalar_type() != at::kByte)
       throw std::invalid_argument("clip_augment takes uint8 frames, got " + Tensor(clips).str() +
                                   " (use the single-step operators for float clips)");
-    std::vector<ClipPlan> plans(static_cast<size_t>(s.B));
-    for (int64_t b = 0; b < s.B; ++b) plans[b] = plan(ctx, s, b);
-
-    ClipAugmentArgs a = base_;
-    a.B = static_cast<int32_t>(s.B);
-    a.T = static_cast<int32_t>(s.T);
-    a.H = static_cast<int32_t>(s.H);
-    a.W = static_cast<int32_t>(s.W);
-    at::Tensor in = clips.to(device_).contiguous();
-    at::Tensor out = at::empty({s.B, 3, s.T, a.crop, a.crop}, in.options().dtype(at::kFloat));
-    at::Tensor means = at::empty({s.B * s.T}, out.options());
-    at::Tensor plan_bytes = at::empty({static_cast<int64_t>(plans.size() * sizeof(ClipPlan))}, at::kByte);
-    std::memcpy(plan_bytes.data_ptr(), plans.data(), plans.size() * sizeof(ClipPlan));
-    plan_bytes = plan_bytes.to(device_);
-    a.in = in.data_ptr<uint8_t>();
-    a.out = out.data_ptr<float>();
-    a.frame_mean_grey = means.data_ptr<float>();
-    a.plans = reinterpret_cast<const ClipPlan*>(plan_bytes.data_ptr());
-#ifdef AVFLOW_HAVE_CUDA_KERNELS
-    if (device_.is_cuda()) {
-      clip_augment_cuda(a, at::cuda::getCurrentCUDAStream().stream());
-    } else
-#endif
-      clip_augment_cpu(a);
+    const auto seed = static_cast<uint64_t>(ctx.param(kSeed));
+    const int64_t crop = ctx.param(kCrop);
+    std::vector<ClipPlan> plans;
+    for (int64_t b = 0; b < s.B; ++b)
+      plans.push_back(make_clip_plan(draw_crop(seed, ctx.item(), b, ctx.param(kPosition), s.H, s.W, crop),
+                                     draw_flip(seed, ctx.item(), b, ctx.param(kFlip)),
+                                     draw_jitter(seed, ctx.item(), b, ctx.param(kSigma))));
+    at::Tensor out = run_clip_augment(s.batched ? clips : clips.unsqueeze(0), plans, crop, norm_, device_);
     ctx.emit(kOut, Tensor(s.batched ? out : out[0]));
   }
 
  private:
-  ClipPlan plan(const Context& ctx, const ClipShape& s, int64_t b) const {
-    const auto seed = static_cast<uint64_t>(ctx.param(kSeed));
-    const CropBox box = draw_crop(seed, ctx.item(), b, ctx.param(kPosition), s.H, s.W, base_.crop);
-    const JitterDraw jitter = draw_jitter(seed, ctx.item(), b, ctx.param(kSigma));
-    ClipPlan p;
-    p.y0 = static_cast<int32_t>(box.y0);
-    p.x0 = static_cast<int32_t>(box.x0);
-    p.flip = draw_flip(seed, ctx.item(), b, ctx.param(kFlip)) ? 1 : 0;
-    if (!jitter.identity()) {
-      p.steps = 3;
-      for (int i = 0; i < 3; ++i) {
-        p.op[i] = jitter.order[i];
-        p.factor[i] = jitter.factor[jitter.order[i]];
-        if (p.op[i] == kContrast) p.contrast_at = i;
-      }
-    }
-    return p;
-  }
-
   at::Device device_ = at::kCPU;
-  ClipAugmentArgs base_;
+  Normalisation norm_;
 };
 
 AVFLOW_REGISTER(ClipAugment, "clip_augment", "fused crop, flip, colour jitter and normalisation of uint8 clips (CPU or CUDA)");

@@ -1,5 +1,6 @@
-// One output pixel of the fused clip augmentation, for the CPU loop and the
-// CUDA kernel alike.
+// One output pixel of the fused clip augmentation, as the CUDA kernel computes
+// it (one thread per output pixel). The CPU path applies the same pixel_math.h
+// formulas row by row instead (clip_augment_cpu.cpp).
 #pragma once
 
 #include <cstdint>

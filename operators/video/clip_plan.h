@@ -26,8 +26,8 @@ struct ClipAugmentArgs {
   float inv_std[3] = {1.f, 1.f, 1.f};
 };
 
-// CPU path: every frame in parallel (at::parallel_for), one pass per frame
-// plus one for the contrast mean when a clip has a contrast step.
+// CPU path: frames in parallel (at::parallel_for), each loaded once into a
+// planar float buffer that every step then walks.
 void clip_augment_cpu(const ClipAugmentArgs& args);
 
 #ifdef AVFLOW_HAVE_CUDA_KERNELS
