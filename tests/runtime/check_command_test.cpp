@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "tests/runtime/cli_fixture.h"
 
@@ -60,6 +61,11 @@ TEST_CASE("avflow check validates --set overrides too", "[cli][check]") {
 }
 
 TEST_CASE("the shipped graphs pass avflow check", "[cli][check]") {
-  auto r = run_avflow({"check", std::string(AVFLOW_SOURCE_DIR) + "/graphs/demo.toml"});
-  CHECK(r.exit_code == 0);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(AVFLOW_SOURCE_DIR) + "/graphs")) {
+    if (entry.path().extension() != ".toml") continue;
+    INFO(entry.path().string());
+    auto r = run_avflow({"check", entry.path().string()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err == "");
+  }
 }

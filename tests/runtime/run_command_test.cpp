@@ -47,3 +47,18 @@ TEST_CASE("avflow run refuses an invalid graph before running anything", "[cli][
                        "out.in accepts 'scalars'") != std::string::npos);
   CHECK_FALSE(std::ifstream(out_file).good());  // the sink was never opened
 }
+
+TEST_CASE("graphs/augment_demo.toml runs the video and audio augmentations", "[cli][run]") {
+  auto r = run_avflow({"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/augment_demo.toml", "--set", "clips.count=2",
+                       "--set", "tone.count=3"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  size_t video = 0, audio = 0;
+  for (size_t at = 0; (at = r.out.find("\"node\":\"video_out\"", at)) != std::string::npos; ++at) ++video;
+  for (size_t at = 0; (at = r.out.find("\"node\":\"audio_out\"", at)) != std::string::npos; ++at) ++audio;
+  CHECK(video == 2);
+  CHECK(audio == 3);
+  // 3 x 16 x 158 x 158 normalised clips and 1 x 96 x 301 log-mel images.
+  CHECK(r.out.find("\"numel\":1198272") != std::string::npos);
+  CHECK(r.out.find("\"numel\":28896") != std::string::npos);
+}
