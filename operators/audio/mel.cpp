@@ -13,18 +13,19 @@
 //   from = "decode.audio"
 //   to = "mel.pcm"
 //
-// Conventions (librosa's defaults unless stated): a periodic Hann window of
-// win_length samples, centred in the n_fft frame when shorter; centre = true
-// pads n_fft/2 samples on each side (reflect: mirrored without repeating the
-// edge sample, or zeros), so frame t is centred on sample t*hop and a snippet
-// of N samples gives 1 + N/hop frames; the one-sided STFT is unnormalised;
-// power 2 is |X|^2, power 1 is |X|, other values |X|^power; filters are
-// triangles on the Slaney (default) or HTK mel scale evaluated at the FFT
-// bins' frequencies k*sample_rate/n_fft, with Slaney area normalisation
-// 2/(f_high - f_low) by default (operators/audio/mel_filterbank.h states
-// the formulas); the log is natural: log(x + log_eps) (offset), log(max(x,
-// log_eps)) (clamp) or none. Input [samples] gives [1, n_mels, frames],
-// [B, samples] gives [B, 1, n_mels, frames], on the chosen device.
+// Conventions: a periodic Hann window (as torch.hann_window) of win_length
+// samples, centred in the n_fft frame when shorter; center = true pads n_fft/2
+// samples on each side (reflect: mirrored without repeating the edge sample;
+// constant: zeros), so frame t is centred on sample t*hop and N samples give
+// 1 + N/hop frames (center = false: 1 + (N - n_fft)/hop); the one-sided STFT
+// is unnormalised; power 2 is |X|^2, power 1 is |X|, other values |X|^power;
+// filters are triangles on the Slaney (default; librosa's htk=False) or HTK
+// mel scale evaluated at the FFT bins' frequencies k*sample_rate/n_fft, with
+// librosa's Slaney area normalisation 2/(f_high - f_low) by default
+// (operators/audio/mel_filterbank.h states the formulas); the log is natural,
+// not dB: log(x + log_eps) (offset), log(max(x, log_eps)) (clamp) or none.
+// Input [samples] gives [1, n_mels, frames], [B, samples] gives [B, 1,
+// n_mels, frames], on the chosen device (the input is moved there).
 #include <ATen/ATen.h>
 
 #include <memory>
