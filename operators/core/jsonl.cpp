@@ -5,7 +5,7 @@
 //   op = "jsonl"
 //   path = "-"            # "-" is standard output
 //
-// {"node":"stats","step":3,"mean":0.01,...}; the file is flushed on close.
+// {"step":3,"mean":0.01,...}; the file is flushed on close.
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>

@@ -53,12 +53,12 @@ TEST_CASE("graphs/augment_demo.toml runs the video and audio augmentations", "[c
                        "--set", "tone.count=3"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  size_t video = 0, audio = 0;
-  for (size_t at = 0; (at = r.out.find("\"node\":\"video_out\"", at)) != std::string::npos; ++at) ++video;
-  for (size_t at = 0; (at = r.out.find("\"node\":\"audio_out\"", at)) != std::string::npos; ++at) ++audio;
-  CHECK(video == 2);
-  CHECK(audio == 3);
-  // 3 x 16 x 158 x 158 normalised clips and 1 x 96 x 301 log-mel images.
-  CHECK(r.out.find("\"numel\":1198272") != std::string::npos);
-  CHECK(r.out.find("\"numel\":28896") != std::string::npos);
+  // One line per item: 3 x 16 x 158 x 158 normalised clips, 1 x 96 x 301 log-mel images.
+  auto count = [&](const std::string& s) {
+    size_t n = 0;
+    for (size_t at = 0; (at = r.out.find(s, at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  CHECK(count("\"numel\":1198272}") == 2);
+  CHECK(count("\"numel\":28896}") == 3);
 }
