@@ -27,8 +27,9 @@ class Count final : public Operator {
 
   void process(Context& ctx) override {
     int64_t n = count_.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (log_every_ > 0 && n % log_every_ == 0)
+    if (log_every_ > 0 && n % log_every_ == 0) {
       AVFLOW_LOG(info) << ctx.node() << ": #" << n << " " << ctx.input_packet(kIn).describe();
+    }
   }
 
   void finish(Context& ctx) override {
