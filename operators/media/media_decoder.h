@@ -1,0 +1,74 @@
+// MediaDecoder: one title (a file path or any URI uridecodebin accepts: file,
+// http, rtsp, ...) decoded by GStreamer into RGB frames at a fixed frame rate
+// and float PCM at a fixed sample rate.
+//
+//   uridecodebin -> videorate -> videoconvert -> videoscale -> RGB, fps, short side S -> appsink
+//                -> audioconvert -> audioresample -> audiorate -> F32LE, rate, channels -> appsink
+//
+// Frames come at exactly `fps` (videorate duplicates or drops), scaled so the
+// shorter displayed side is `short_side` (pixel aspect ratio applied); audio
+// is gap-free (audiorate fills gaps with silence). Both streams are pulled by
+// the caller at its own pace: each stream buffers at most `max_buffered_s`
+// seconds ahead of it, except that a stream keeps flowing while the caller
+// waits for the other one (the container's interleave decides how far they
+// drift), so a two-hour title decodes in bounded memory without deadlock.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace avflow::media {
+
+struct DecodeSettings {
+  bool video = true;             // decode the video stream (if present)
+  bool audio = true;             // decode the audio stream (if present)
+  double fps = 5.0;              // output frame rate
+  int64_t short_side = 190;      // shorter side of output frames; 0 = keep the source size
+  int64_t sample_rate = 48000;   // output audio rate
+  int channels = 1;              // 1 (mono, downmixed) or 2 (stereo)
+  double start_s = 0.0;          // seek here before decoding (random access)
+  double timeout_s = 20.0;       // no progress for this long is an error (dead URIs, stalls)
+  double max_buffered_s = 4.0;   // read-ahead per stream, in media seconds
+};
+
+// Where a URI string comes from: absolute paths become file:// URIs.
+std::string to_uri(const std::string& path_or_uri);
+
+class MediaDecoder {
+ public:
+  // Starts the pipeline and waits until the streams are known. Throws
+  // std::runtime_error naming the URI when it cannot be opened or decoded.
+  MediaDecoder(const std::string& path_or_uri, const DecodeSettings& settings);
+  ~MediaDecoder();
+  MediaDecoder(const MediaDecoder&) = delete;
+  MediaDecoder& operator=(const MediaDecoder&) = delete;
+
+  bool has_video() const;
+  bool has_audio() const;
+  // Output frame size, known when has_video().
+  int64_t width() const;
+  int64_t height() const;
+  // Source duration in seconds, when the container says (files); else empty.
+  std::optional<double> duration_s() const;
+
+  // The next frame, uint8 [H, W, 3]; empty at end of stream. Frame k of the
+  // stream shows time start_s + k / fps.
+  std::optional<at::Tensor> next_frame();
+
+  // The next `samples` samples, float32 [samples, channels]; fewer (maybe 0)
+  // only at end of stream. Sample j of the stream is at time start_s + j / rate
+  // (silence is inserted when the audio track starts late).
+  at::Tensor read_audio(int64_t samples);
+
+  const std::string& uri() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace avflow::media
