@@ -1,0 +1,92 @@
+// Bad titles are skipped with a reason and counted; the run still finishes.
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "operators/media/snippet.h"
+#include "tests/operators/run_graph.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/media_fixtures.h"
+#include "tests/support/process.h"
+
+using namespace avflow;
+using namespace avflow::media;
+using namespace avflow::test;
+
+namespace {
+std::vector<Snippet> decode(const std::filesystem::path& file, const std::string& extra = "") {
+  const std::string timeout = extra.find("timeout") == std::string::npos ? "timeout = 5.0\n" : "";
+  auto r = run_graph_text(node_toml("decode", "decode", "uri = \"" + file.string() + "\"\n" + timeout + extra) +
+                          node_toml("cap", "test_capture") + edge_toml("decode.snippet", "cap"));
+  auto packets = Captured::instance().take_in_item_order("cap");
+  CHECK(r.status == RunStatus::kFinished);
+  std::vector<Snippet> out;
+  for (const auto& p : packets) out.push_back(p.get<Snippet>());
+  return out;
+}
+std::filesystem::path in(const TempDir& dir, const char* name) { return std::filesystem::path(dir.path()) / name; }
+}  // namespace
+
+TEST_CASE("broken files are skipped, not fatal", "[media][bad_input]") {
+  TempDir dir;
+  std::ofstream{in(dir, "empty.webm")};
+  CHECK(decode(in(dir, "empty.webm")).empty());
+  std::ofstream(in(dir, "garbage.mkv")) << std::string(100000, '\x42');
+  CHECK(decode(in(dir, "garbage.mkv")).empty());
+  CHECK(decode(in(dir, "does_not_exist.mp4")).empty());
+  // Truncated: the first half of a real file still gives its whole snippets.
+  auto whole = write_test_media(in(dir, "whole.webm"), {.seconds = 8.0, .width = 160, .height = 90});
+  const auto size = std::filesystem::file_size(whole);
+  {
+    std::ifstream src(whole, std::ios::binary);
+    std::string bytes(size / 2, '\0');
+    src.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(in(dir, "truncated.webm"), std::ios::binary) << bytes;
+  }
+  auto truncated = decode(in(dir, "truncated.webm"));
+  CHECK(truncated.size() <= 1);
+}
+
+TEST_CASE("a title without the track the graph needs is skipped", "[media][bad_input]") {
+  TempDir dir;
+  auto silent = write_test_media(in(dir, "silent.webm"), {.seconds = 4.0, .width = 160, .height = 90, .audio = false});
+  CHECK(decode(silent).empty());
+  CHECK(decode(silent, "audio = false").size() == 1);  // a video-only graph takes it
+  auto radio = write_test_media(in(dir, "radio.webm"), {.seconds = 4.0, .video = false});
+  CHECK(decode(radio).empty());
+  auto audio_only = decode(radio, "video = false");
+  REQUIRE(audio_only.size() == 1);
+  CHECK_FALSE(audio_only[0].video.defined());
+}
+
+TEST_CASE("odd sample rates and channel layouts come out at 48 kHz mono or stereo", "[media][bad_input]") {
+  TempDir dir;
+  for (int rate : {44100, 22050}) {
+    for (int channels : {2, 6}) {
+      INFO("rate " << rate << " channels " << channels);
+      auto file = write_test_media(in(dir, "a.webm"), {.seconds = 3.5, .width = 160, .height = 90, .audio_rate = rate,
+                                                        .audio_channels = channels});
+      auto mono = decode(file);
+      REQUIRE(mono.size() == 1);
+      CHECK(mono[0].audio.sizes() == std::vector<int64_t>{153600});
+      CHECK(mono[0].audio.get().abs().max().item<float>() > 0.1f);
+      auto stereo = decode(file, "channels = 2");
+      REQUIRE(stereo.size() == 1);
+      CHECK(stereo[0].audio.sizes() == std::vector<int64_t>{2, 153600});
+    }
+  }
+}
+
+TEST_CASE("a title shorter than one snippet gives no snippet", "[media][bad_input]") {
+  TempDir dir;
+  auto file = write_test_media(in(dir, "short.webm"), {.seconds = 2.0, .width = 160, .height = 90});
+  CHECK(decode(file).empty());
+}
+
+TEST_CASE("a URI that does not answer is skipped after the timeout", "[media][bad_input]") {
+  // A closed local port: the connection is refused at once.
+  CHECK(decode("http://127.0.0.1:9/title.webm", "timeout = 2.0").empty());
+  CHECK(decode("rtsp://127.0.0.1:9/stream", "timeout = 2.0").empty());
+}
