@@ -50,7 +50,7 @@ to = "drop"
 
 }  // namespace
 
-TEST_CASE("cancel() stops an endless run; droppers drop, drainers drain", "[executor][cancel]") {
+TEST_CASE("cancel() stops an endless run: droppers drop, drainers drain", "[executor][cancel]") {
   reset_test_state();
   ResolvedGraph g = load_text(kGraph);
   Executor ex(g);

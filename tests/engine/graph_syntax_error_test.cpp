@@ -132,7 +132,7 @@ too = "out"
   CHECK(unknown->where.column == 7);
 }
 
-TEST_CASE("bad [graph] settings are located", "[validate][syntax]") {
+TEST_CASE("bad settings in the graph table are located", "[validate][syntax]") {
   const char* text = R"([graph]
 name = "g"
 max_in_flight = 0

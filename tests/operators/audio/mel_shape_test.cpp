@@ -24,7 +24,7 @@ TEST_CASE("mel of a 3.2 s snippet at 48 kHz is 1 x 96 x 301 float32", "[mel][sha
   CHECK(at::isfinite(out[0]).all().item<bool>());
 }
 
-TEST_CASE("mel of a batch [4, 153600] is [4, 1, 96, 301] and each row is the single snippet's result", "[mel][shape]") {
+TEST_CASE("mel of a batch 4 x 153600 is 4 x 1 x 96 x 301 and each row is the single snippet's result", "[mel][shape]") {
   at::manual_seed(12);
   const at::Tensor pcm = at::rand({4, 153600}) * 2 - 1;
   std::vector<at::Tensor> inputs = {pcm};

@@ -101,7 +101,7 @@ TEST_CASE("spec_mask time and frequency mask only their own axis", "[spec_mask]"
   }
 }
 
-TEST_CASE("spec_mask fill = mean uses the spectrogram's own mean; the input is left unchanged", "[spec_mask]") {
+TEST_CASE("spec_mask fill = mean uses the spectrogram's own mean, and the input is left unchanged", "[spec_mask]") {
   // Row f holds f, so a frequency band cannot be mistaken for a time band.
   const at::Tensor spec = at::arange(96, at::kFloat).view({1, 96, 1}).expand({1, 96, 301}).contiguous();
   const at::Tensor before = spec.clone();
@@ -119,7 +119,7 @@ TEST_CASE("spec_mask fill = mean uses the spectrogram's own mean; the input is l
   CHECK(at::equal(spec, before));
 }
 
-TEST_CASE("spec_mask masks each element of a [B, C, F, T] batch on its own", "[spec_mask]") {
+TEST_CASE("spec_mask masks each element of a B x C x F x T batch on its own", "[spec_mask]") {
   const auto out = run_tensor_op("spec_mask", "axis = \"both\"\nmax_fraction = 0.5", {at::ones({8, 1, 96, 301})});
   REQUIRE(out[0].sizes() == std::vector<int64_t>{8, 1, 96, 301});
   std::set<std::pair<int64_t, int64_t>> distinct;

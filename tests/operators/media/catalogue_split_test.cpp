@@ -88,7 +88,7 @@ TEST_CASE("a split partitions the titles, sorted by id, and never cuts a show", 
   }
 }
 
-TEST_CASE("fraction 0 holds nothing out; a fraction outside [0, 1) is refused", "[catalogue][split]") {
+TEST_CASE("fraction 0 holds nothing out, and a fraction outside 0 to 1 is refused", "[catalogue][split]") {
   const Catalogue c = forty_units();
   const Split s = split_catalogue(c, 3, 0.0);
   CHECK(s.held_out.empty());

@@ -36,7 +36,7 @@ at::Tensor reference_jitter(const at::Tensor& clip, const JitterDraw& d) {
 }
 }  // namespace
 
-TEST_CASE("jitter factors stay in [max(0, 1 - sigma), 1 + sigma] and every order occurs", "[video][jitter]") {
+TEST_CASE("jitter factors stay within max(0, 1 - sigma) .. 1 + sigma and every order occurs", "[video][jitter]") {
   for (double sigma : {0.25, 0.5, 1.0, 1.5}) {
     const double lo = std::max(0.0, 1.0 - sigma), hi = 1.0 + sigma;
     double seen_lo = hi, seen_hi = lo;

@@ -21,7 +21,7 @@ TEST_CASE("normalize turns uint8 THWC into normalised float CTHW", "[video][norm
         for (int x = 0; x < 7; ++x) CHECK(o[c][t][y][x] == Approx((in[t][y][x][c] / 255.0 - mean[c]) / std[c]).margin(1e-5));
 }
 
-TEST_CASE("normalize takes float clips in [0, 1] and batches", "[video][normalize]") {
+TEST_CASE("normalize takes float clips in 0..1 and batches", "[video][normalize]") {
   auto clip = random_clip(2, 4, 4, 2);
   auto batch = at::stack({clip, clip});
   auto from_bytes = run_tensor_op("normalize", "", {batch})[0];
