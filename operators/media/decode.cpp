@@ -1,13 +1,14 @@
-// decode: the direct mode. A source that decodes a title with GStreamer
-// (a file path, or any URI uridecodebin takes: file://, http://, rtsp://)
-// and cuts it into snippets of `frames` frames with their exact audio, one
+// decode: the direct mode. A source that decodes titles with GStreamer (a
+// file path, or any URI uridecodebin takes: file://, http://, rtsp://) and
+// cuts each into snippets of `frames` frames with their exact audio, one
 // snippet per item, so the graph's in-flight bound keeps memory bounded on a
-// two-hour title.
+// two-hour title. Titles come from `uri` (one title) or `catalogue` (a
+// manifest or folder, all titles or one side of the split), one after another.
 //
 //   [[node]]
 //   name = "decode"
 //   op = "decode"
-//   uri = "movies/heat.mkv"
+//   uri = "movies/heat.mkv"       # or: catalogue = "data/" and split = "train"
 //   fps = 5.0             # frames resampled to this rate
 //   short_side = 190      # frames scaled so the shorter side is this
 //   sample_rate = 48000   # audio resampled to this rate, float PCM
@@ -27,6 +28,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "engine/log.h"
 #include "engine/operator.h"
@@ -34,6 +36,7 @@
 #include "engine/registry.h"
 #include "operators/media/media_decoder.h"
 #include "operators/media/snippetizer.h"
+#include "operators/media/title_selection.h"
 
 namespace avflow::media {
 
@@ -42,9 +45,13 @@ class Decode final : public Operator {
   static inline const Out<Snippet> kSnippet{"snippet", "one snippet: title, show, m, time span, video, audio"};
   static inline const Out<Tensor> kVideo{"video", "the snippet's frames, uint8 [T, H, W, 3]"};
   static inline const Out<Tensor> kAudio{"audio", "the snippet's audio, float32 [samples] or [2, samples]"};
-  static inline const Param<std::string> kUri{"uri", kRequired, "file path or URI of the title"};
-  static inline const Param<std::string> kTitle{"title", "", "title id; empty: the file name without extension"};
-  static inline const Param<std::string> kShow{"show", "", "show id of an episode; empty for a movie"};
+  static inline const Param<std::string> kUri{"uri", "", "file path or URI of one title (or set catalogue)"};
+  static inline const Param<std::string> kTitle{"title", "", "with uri: title id; empty: the file name without extension"};
+  static inline const Param<std::string> kShow{"show", "", "with uri: show id of an episode; empty for a movie"};
+  static inline const Param<std::string> kCatalogue = catalogue_param(/*required=*/false);
+  static inline const Param<std::string> kSplit = split_param();
+  static inline const Param<int64_t> kSeed = split_seed_param();
+  static inline const Param<double> kHeldOutFraction = held_out_fraction_param();
   static inline const Param<double> kFps{"fps", 5.0, Range{0.1, 240.0}, "output frame rate"};
   static inline const Param<int64_t> kShortSide{"short_side", 190, Range{0, 8192}, "shorter side of frames in pixels; 0 keeps the source size"};
   static inline const Param<int64_t> kRate{"sample_rate", 48000, Range{8000, 192000}, "output audio rate in Hz"};
@@ -55,7 +62,7 @@ class Decode final : public Operator {
   static inline const Param<bool> kWantVideo{"video", true, "decode the picture (a title without one is skipped)"};
   static inline const Param<bool> kWantAudio{"audio", true, "decode the sound (a title without it is skipped)"};
   static inline const Param<double> kTimeout{"timeout", 20.0, Range{0.1, 3600.0}, "seconds without data before a source counts as dead"};
-  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kFps, kShortSide, kRate, kChannels, kFrames, kStart,
+  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction, kFps, kShortSide, kRate, kChannels, kFrames, kStart,
                   kDuration, kWantVideo, kWantAudio, kTimeout);
 
   void open(Context& ctx) override {
@@ -71,59 +78,94 @@ class Decode final : public Operator {
     const double duration = ctx.param(kDuration);
     if (duration > 0)
       max_snippets_ = static_cast<int64_t>(std::floor(duration * settings_.fps / static_cast<double>(ctx.param(kFrames)) + 1e-9));
-    uri_ = ctx.param(kUri);
-    title_ = ctx.param(kTitle).empty() ? std::filesystem::path(uri_).stem().string() : ctx.param(kTitle);
-    open_title(ctx);
+    frames_ = ctx.param(kFrames);
+    const std::string uri = ctx.param(kUri), catalogue = ctx.param(kCatalogue);
+    if (uri.empty() == catalogue.empty()) throw std::invalid_argument("set exactly one of uri and catalogue");
+    if (!catalogue.empty()) {
+      titles_ = select_titles({catalogue, ctx.param(kSplit), static_cast<uint64_t>(ctx.param(kSeed)),
+                               ctx.param(kHeldOutFraction)},
+                              ctx.node());
+    } else {
+      Title t;
+      t.id = ctx.param(kTitle).empty() ? std::filesystem::path(uri).stem().string() : ctx.param(kTitle);
+      t.show = ctx.param(kShow);
+      t.uri = uri;
+      titles_.push_back(std::move(t));
+    }
   }
 
   void process(Context& ctx) override {
-    std::optional<Snippet> s;
-    if (snippetizer_ && (max_snippets_ < 0 || snippetizer_->emitted() < max_snippets_)) {
-      try {
-        s = snippetizer_->next();
-      } catch (const std::exception& e) {
-        skip(std::string("decoding failed after ") + std::to_string(snippetizer_->emitted()) + " snippets: " + e.what());
+    for (;;) {
+      if (!snippetizer_ && !open_next_title()) {
+        AVFLOW_LOG(info) << ctx.node() << ": " << decoded_ << " title(s) decoded, " << skipped_ << " skipped";
+        return ctx.end_of_stream();
+      }
+      if (std::optional<Snippet> s = next_snippet()) {
+        if (s->video.defined()) ctx.emit(kVideo, s->video);
+        if (s->audio.defined()) ctx.emit(kAudio, s->audio);
+        ctx.emit(kSnippet, std::move(*s));
+        return;
       }
     }
-    if (!s) return finish_title(ctx);
-    if (s->video.defined()) ctx.emit(kVideo, s->video);
-    if (s->audio.defined()) ctx.emit(kAudio, s->audio);
-    ctx.emit(kSnippet, std::move(*s));
   }
 
  private:
-  void open_title(Context& ctx) {
-    try {
-      decoder_ = std::make_unique<MediaDecoder>(uri_, settings_);
-      if (settings_.video && !decoder_->has_video()) return skip("has no video track");
-      if (settings_.audio && !decoder_->has_audio()) return skip("has no audio track");
-      snippetizer_ = std::make_unique<Snippetizer>(*decoder_, settings_, ctx.param(kFrames), title_, ctx.param(kShow));
-    } catch (const std::exception& e) {
-      skip(e.what());
+  // Opens the next title that decodes; false when none is left.
+  bool open_next_title() {
+    while (next_title_ < titles_.size()) {
+      const Title& t = titles_[next_title_++];
+      try {
+        decoder_ = std::make_unique<MediaDecoder>(t.uri, settings_);
+        if (settings_.video && !decoder_->has_video()) {
+          skip(t, "has no video track");
+          continue;
+        }
+        if (settings_.audio && !decoder_->has_audio()) {
+          skip(t, "has no audio track");
+          continue;
+        }
+        snippetizer_ = std::make_unique<Snippetizer>(*decoder_, settings_, frames_, t.id, t.show);
+        return true;
+      } catch (const std::exception& e) {
+        skip(t, e.what());
+      }
     }
+    return false;
+  }
+
+  // The current title's next snippet; empty when it ended (or broke).
+  std::optional<Snippet> next_snippet() {
+    const Title& t = titles_[next_title_ - 1];
+    std::optional<Snippet> s;
+    if (max_snippets_ < 0 || snippetizer_->emitted() < max_snippets_) {
+      try {
+        s = snippetizer_->next();
+      } catch (const std::exception& e) {
+        skip(t, "decoding failed after " + std::to_string(snippetizer_->emitted()) + " snippets: " + e.what());
+        return std::nullopt;
+      }
+    }
+    if (!s) {
+      AVFLOW_LOG(info) << "title '" << t.id << "': " << snippetizer_->emitted() << " snippets";
+      ++decoded_;
+      snippetizer_.reset();
+      decoder_.reset();
+    }
+    return s;
   }
 
   // A bad title is logged, counted and passed over; the run goes on.
-  void skip(const std::string& reason) {
+  void skip(const Title& t, const std::string& reason) {
     ++skipped_;
-    AVFLOW_LOG(warn) << "title '" << title_ << "' skipped: " << reason;
+    AVFLOW_LOG(warn) << "title '" << t.id << "' skipped: " << reason;
     snippetizer_.reset();
     decoder_.reset();
-  }
-
-  void finish_title(Context& ctx) {
-    if (snippetizer_) {
-      AVFLOW_LOG(info) << ctx.node() << ": title '" << title_ << "': " << snippetizer_->emitted() << " snippets";
-      ++decoded_;
-    }
-    AVFLOW_LOG(info) << ctx.node() << ": " << decoded_ << " title(s) decoded, " << skipped_ << " skipped";
-    snippetizer_.reset();
-    decoder_.reset();
-    ctx.end_of_stream();
   }
 
   DecodeSettings settings_;
-  std::string uri_, title_;
+  std::vector<Title> titles_;
+  size_t next_title_ = 0;
+  int64_t frames_ = 16;
   int64_t max_snippets_ = -1;
   int64_t decoded_ = 0, skipped_ = 0;
   std::unique_ptr<MediaDecoder> decoder_;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "operators/media/media_decoder.h"
 #include "operators/media/snippet.h"
@@ -100,4 +101,20 @@ TEST_CASE("decode's video and audio ports carry the snippet's tensors", "[media]
   REQUIRE(a.size() == 1);
   CHECK(v[0].get<Tensor>().sizes() == std::vector<int64_t>{16, 190, 338, 3});
   CHECK(a[0].get<Tensor>().sizes() == std::vector<int64_t>{2, 153600});
+}
+
+TEST_CASE("decode reads a catalogue's titles in turn and passes over a bad one", "[media][snippets]") {
+  TempDir dir;
+  const std::filesystem::path root(dir.path());
+  std::filesystem::create_directories(root / "movies");
+  std::filesystem::create_directories(root / "tv" / "show");
+  const MediaSpec small{.seconds = 3.5, .width = 64, .height = 48};
+  write_test_media(root / "movies" / "a.webm", small);
+  write_test_media(root / "tv" / "show" / "e1.webm", small);
+  write_test_media(root / "tv" / "show" / "e2.webm", {.seconds = 7.0, .width = 64, .height = 48});
+  std::ofstream(root / "movies" / "broken.mkv") << "not a video";
+  auto snippets = decode_snippets("catalogue = \"" + root.string() + "\"\nshort_side = 48");
+  std::vector<std::string> got;
+  for (const auto& s : snippets) got.push_back(s.title + "#" + std::to_string(s.index) + "/" + s.show);
+  CHECK(got == std::vector<std::string>{"a#0/", "show/e1#0/show", "show/e2#0/show", "show/e2#1/show"});
 }
