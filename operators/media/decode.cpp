@@ -34,6 +34,7 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
+#include "operators/media/decode_params.h"
 #include "operators/media/media_decoder.h"
 #include "operators/media/snippetizer.h"
 #include "operators/media/title_selection.h"
@@ -52,33 +53,25 @@ class Decode final : public Operator {
   static inline const Param<std::string> kSplit = split_param();
   static inline const Param<int64_t> kSeed = split_seed_param();
   static inline const Param<double> kHeldOutFraction = held_out_fraction_param();
-  static inline const Param<double> kFps{"fps", 5.0, Range{0.1, 240.0}, "output frame rate"};
-  static inline const Param<int64_t> kShortSide{"short_side", 190, Range{0, 8192}, "shorter side of frames in pixels; 0 keeps the source size"};
-  static inline const Param<int64_t> kRate{"sample_rate", 48000, Range{8000, 192000}, "output audio rate in Hz"};
-  static inline const Param<int64_t> kChannels{"channels", 1, Range{1, 2}, "1: mono (downmixed), 2: stereo"};
-  static inline const Param<int64_t> kFrames{"frames", 16, Range{1, 4096}, "frames per snippet (T)"};
+  static inline const DecodeParams kDecode;
   static inline const Param<double> kStart{"start", 0.0, Range{0.0, 1e7}, "seek to this time first, in seconds"};
   static inline const Param<double> kDuration{"duration", 0.0, Range{0.0, 1e7}, "seconds to decode from start; 0: to the end"};
   static inline const Param<bool> kWantVideo{"video", true, "decode the picture (a title without one is skipped)"};
   static inline const Param<bool> kWantAudio{"audio", true, "decode the sound (a title without it is skipped)"};
-  static inline const Param<double> kTimeout{"timeout", 20.0, Range{0.1, 3600.0}, "seconds without data before a source counts as dead"};
-  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction, kFps, kShortSide, kRate, kChannels, kFrames, kStart,
-                  kDuration, kWantVideo, kWantAudio, kTimeout);
+  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction,
+                  kDecode.fps, kDecode.short_side, kDecode.sample_rate, kDecode.channels, kDecode.frames, kStart,
+                  kDuration, kWantVideo, kWantAudio, kDecode.timeout);
 
   void open(Context& ctx) override {
-    settings_.fps = ctx.param(kFps);
-    settings_.short_side = ctx.param(kShortSide);
-    settings_.sample_rate = ctx.param(kRate);
-    settings_.channels = static_cast<int>(ctx.param(kChannels));
+    settings_ = kDecode.settings(ctx);
     settings_.start_s = ctx.param(kStart);
     settings_.video = ctx.param(kWantVideo);
     settings_.audio = ctx.param(kWantAudio);
-    settings_.timeout_s = ctx.param(kTimeout);
     if (!settings_.video && !settings_.audio) throw std::invalid_argument("video and audio are both off: nothing to decode");
     const double duration = ctx.param(kDuration);
     if (duration > 0)
-      max_snippets_ = static_cast<int64_t>(std::floor(duration * settings_.fps / static_cast<double>(ctx.param(kFrames)) + 1e-9));
-    frames_ = ctx.param(kFrames);
+      max_snippets_ = static_cast<int64_t>(std::floor(duration * settings_.fps / static_cast<double>(ctx.param(kDecode.frames)) + 1e-9));
+    frames_ = ctx.param(kDecode.frames);
     const std::string uri = ctx.param(kUri), catalogue = ctx.param(kCatalogue);
     if (uri.empty() == catalogue.empty()) throw std::invalid_argument("set exactly one of uri and catalogue");
     if (!catalogue.empty()) {

@@ -1,0 +1,122 @@
+// prepare: decodes each title once and writes its snippet shard (frames
+// resized and JPEG-compressed, audio as float PCM, an index by m), so that
+// training reads snippets at random at disk speed (shard_reader).
+//
+//   [[node]]
+//   name = "prepare"
+//   op = "prepare"
+//   out = "prepared/"     # DIR/<title id>.avshard
+//   jpeg_quality = 90
+//   # fps, short_side, sample_rate, channels, frames, timeout: as decode
+//
+// Input: titles (from the titles source). Output: one row of scalars per
+// title: snippets, prepared, reused, failed, seconds, megabytes. A shard is
+// written under NAME.partial and renamed when whole; re-running skips titles
+// whose shard opens cleanly, and redoes half-written or corrupt ones. A title
+// that cannot be decoded is skipped with its reason and counted.
+// Format: operators/media/shard/shard_format.h.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/payloads/scalars.h"
+#include "engine/registry.h"
+#include "operators/media/decode_params.h"
+#include "operators/media/shard/shard_file.h"
+#include "operators/media/shard/shard_path.h"
+#include "operators/media/shard/shard_writer.h"
+#include "operators/media/snippetizer.h"
+#include "operators/media/title.h"
+
+namespace avflow::media {
+
+class Prepare final : public Operator {
+ public:
+  static inline const In<Title> kTitle{"title", "a title to prepare"};
+  static inline const Out<Scalars> kReport{"report", "per title: snippets, prepared, reused, failed, seconds, megabytes"};
+  static inline const Param<std::string> kOut{"out", kRequired, "folder of the shards (created when missing)"};
+  static inline const Param<int64_t> kQuality{"jpeg_quality", 90, Range{1, 100}, "JPEG quality of the stored frames"};
+  static inline const DecodeParams kDecode;
+  AVFLOW_CONTRACT(kTitle, kReport, kOut, kQuality, kDecode.fps, kDecode.short_side, kDecode.sample_rate,
+                  kDecode.channels, kDecode.frames, kDecode.timeout, kOneToOne, kParallel);
+
+  void process(Context& ctx) override {
+    const Title& t = ctx.input(kTitle);
+    const auto start = std::chrono::steady_clock::now();
+    const std::filesystem::path path = shard_path(ctx.param(kOut), t.id);
+    Scalars row;
+    row.step = static_cast<int64_t>(ctx.item());
+    double snippets = 0, prepared = 0, reused = 0, failed = 0, bytes = 0;
+    if (auto existing = open_existing(path)) {
+      snippets = static_cast<double>(existing->count());
+      bytes = static_cast<double>(std::filesystem::file_size(path));
+      reused = 1;
+      ++reused_;
+    } else {
+      try {
+        std::tie(snippets, bytes) = write_shard(ctx, t, path);
+        prepared = 1;
+        ++prepared_;
+      } catch (const std::exception& e) {
+        AVFLOW_LOG(warn) << "title '" << t.id << "' skipped: " << e.what();
+        failed = 1;
+        ++failed_;
+      }
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    row.values = {{"snippets", snippets}, {"prepared", prepared}, {"reused", reused},
+                  {"failed", failed},     {"seconds", seconds},   {"megabytes", bytes / 1e6}};
+    ctx.emit(kReport, std::move(row));
+  }
+
+  void finish(Context& ctx) override {
+    AVFLOW_LOG(info) << ctx.node() << ": " << prepared_ << " title(s) prepared, " << reused_ << " already done, "
+                     << failed_ << " skipped";
+  }
+
+ private:
+  // A whole shard from an earlier run; a corrupt one is removed to be redone.
+  static std::unique_ptr<ShardFile> open_existing(const std::filesystem::path& path) {
+    std::error_code ec;
+    std::filesystem::remove(path.string() + shard::kPartialSuffix, ec);  // half-written by a run that died
+    if (!std::filesystem::exists(path)) return nullptr;
+    try {
+      return std::make_unique<ShardFile>(path);
+    } catch (const std::exception& e) {
+      AVFLOW_LOG(warn) << e.what() << " (writing it again)";
+      std::filesystem::remove(path, ec);
+      return nullptr;
+    }
+  }
+
+  static std::pair<double, double> write_shard(const Context& ctx, const Title& t, const std::filesystem::path& path) {
+    DecodeSettings settings = kDecode.settings(ctx);
+    MediaDecoder decoder(t.uri, settings);
+    if (!decoder.has_video()) throw std::runtime_error("has no video track");
+    if (!decoder.has_audio()) throw std::runtime_error("has no audio track");
+    shard::Header h;
+    h.title = t.id;
+    h.show = t.show;
+    h.fps = settings.fps;
+    h.frames = static_cast<uint32_t>(ctx.param(kDecode.frames));
+    h.width = static_cast<uint32_t>(decoder.width());
+    h.height = static_cast<uint32_t>(decoder.height());
+    h.sample_rate = static_cast<uint32_t>(settings.sample_rate);
+    h.channels = static_cast<uint32_t>(settings.channels);
+    h.jpeg_quality = static_cast<uint32_t>(ctx.param(kQuality));
+    ShardWriter writer(path, h);
+    Snippetizer snippets(decoder, settings, ctx.param(kDecode.frames), t.id, t.show);
+    while (auto s = snippets.next()) writer.add(*s);
+    writer.finish();
+    AVFLOW_LOG(info) << "title '" << t.id << "': " << writer.count() << " snippets -> " << path.string();
+    return {static_cast<double>(writer.count()), static_cast<double>(writer.bytes())};
+  }
+
+  std::atomic<int64_t> prepared_{0}, reused_{0}, failed_{0};
+};
+
+AVFLOW_REGISTER(Prepare, "prepare", "decodes each title once into a snippet shard (JPEG frames, PCM audio, index)");
+
+}  // namespace avflow::media

@@ -1,0 +1,168 @@
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/operator.h"
+#include "engine/payloads/scalars.h"
+#include "engine/registry.h"
+#include "operators/media/shard/shard_file.h"
+#include "operators/media/snippet.h"
+#include "operators/media/snippet_request.h"
+#include "tests/operators/run_graph.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/media_fixtures.h"
+#include "tests/support/process.h"
+
+using namespace avflow;
+using namespace avflow::media;
+using namespace avflow::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A catalogue folder with one 7 s movie (two whole snippets).
+fs::path make_catalogue(const TempDir& dir) {
+  const fs::path root = fs::path(dir.path()) / "data";
+  fs::create_directories(root / "movies");
+  write_test_media(root / "movies" / "film.webm", {.seconds = 7.0, .width = 192, .height = 108});
+  return root;
+}
+
+std::vector<Scalars> prepare(const fs::path& catalogue, const fs::path& out) {
+  auto r = run_graph_text(node_toml("titles", "titles", "catalogue = \"" + catalogue.string() + "\"") +
+                          node_toml("prepare", "prepare", "out = \"" + out.string() + "\"\nshort_side = 108") +
+                          node_toml("cap", "test_capture") + edge_toml("titles", "prepare") + edge_toml("prepare", "cap"));
+  REQUIRE(r.status == RunStatus::kFinished);
+  std::vector<Scalars> rows;
+  for (const auto& p : Captured::instance().take_in_item_order("cap")) rows.push_back(p.get<Scalars>());
+  return rows;
+}
+
+double value(const Scalars& s, const std::string& key) {
+  for (const auto& [k, v] : s.values)
+    if (k == key) return v;
+  FAIL("no " << key);
+  return 0;
+}
+
+std::vector<Snippet> decoded(const fs::path& file) {
+  auto r = run_graph_text(node_toml("decode", "decode", "uri = \"" + file.string() + "\"\nshort_side = 108") +
+                          node_toml("cap", "test_capture") + edge_toml("decode.snippet", "cap"));
+  REQUIRE(r.status == RunStatus::kFinished);
+  std::vector<Snippet> out;
+  for (const auto& p : Captured::instance().take_in_item_order("cap")) out.push_back(p.get<Snippet>());
+  return out;
+}
+
+double psnr(const at::Tensor& a, const at::Tensor& b) {
+  const double mse = (a.to(at::kDouble) - b.to(at::kDouble)).square().mean().item<double>();
+  return 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// Emits the requests a test puts in `requests`.
+std::vector<SnippetRequest> requests;
+class TestRequests final : public Operator {
+ public:
+  static inline const Out<SnippetRequest> kOut{"out", "requests"};
+  AVFLOW_CONTRACT(kOut);
+  void process(Context& ctx) override {
+    if (next_ == requests.size()) return ctx.end_of_stream();
+    ctx.emit(kOut, requests[next_++]);
+  }
+
+ private:
+  size_t next_ = 0;
+};
+AVFLOW_REGISTER(TestRequests, "test_requests", "emits the test's snippet requests");
+
+}  // namespace
+
+TEST_CASE("prepare writes a shard that gives back PCM exactly and frames within JPEG loss", "[media][shards]") {
+  TempDir dir;
+  const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
+  auto rows = prepare(data, out);
+  REQUIRE(rows.size() == 1);
+  CHECK(value(rows[0], "snippets") == 2);
+  CHECK(value(rows[0], "prepared") == 1);
+  ShardFile shard(out / "film.avshard");
+  CHECK(shard.count() == 2);
+  CHECK(shard.header().title == "film");
+  auto reference = decoded(data / "movies" / "film.webm");
+  REQUIRE(reference.size() == 2);
+  for (int64_t m = 0; m < 2; ++m) {
+    Snippet s = shard.read(m);
+    CHECK(s.index == m);
+    CHECK(s.start_s == Approx(3.2 * m));
+    CHECK(at::equal(s.audio.get(), reference[m].audio.get()));  // bytes in = bytes out
+    REQUIRE(s.video.sizes() == reference[m].video.sizes());
+    CHECK(psnr(s.video.get(), reference[m].video.get()) > 30.0);  // quality 90
+  }
+  CHECK_FALSE(fs::exists(out / "film.avshard.partial"));
+}
+
+TEST_CASE("a corrupt shard is detected, naming the file", "[media][shards]") {
+  TempDir dir;
+  const fs::path out = fs::path(dir.path()) / "prepared";
+  prepare(make_catalogue(dir), out);
+  const fs::path file = out / "film.avshard";
+  const auto size = fs::file_size(file);
+  {
+    // One byte flipped in the middle of snippet 1's record.
+    ShardFile clean(file);
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size * 3 / 4));
+    f.put('\x7f');
+  }
+  ShardFile shard(file);
+  CHECK_NOTHROW(shard.read(0));
+  CHECK_THROWS_WITH(shard.read(1), Catch::Contains(file.string()) && Catch::Contains("corrupt shard"));
+  CHECK_THROWS_WITH(shard.read(2), Catch::Contains("no snippet 2"));
+  fs::resize_file(file, size / 2);
+  CHECK_THROWS_WITH(ShardFile(file), Catch::Contains(file.string()) && Catch::Contains("no end marker"));
+}
+
+TEST_CASE("re-running prepare reuses whole shards and redoes half-written or corrupt ones", "[media][shards]") {
+  TempDir dir;
+  const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
+  prepare(data, out);
+  const fs::path file = out / "film.avshard";
+  const auto written = fs::last_write_time(file);
+  auto again = prepare(data, out);
+  CHECK(value(again[0], "reused") == 1);
+  CHECK(fs::last_write_time(file) == written);
+  // A run that died mid-title left a partial file; another left a broken shard.
+  std::ofstream(out / "film.avshard.partial") << "half";
+  fs::resize_file(file, 100);
+  auto redo = prepare(data, out);
+  CHECK(value(redo[0], "prepared") == 1);
+  CHECK(ShardFile(file).count() == 2);
+  CHECK_FALSE(fs::exists(out / "film.avshard.partial"));
+}
+
+TEST_CASE("shard_reader serves (title, m) requests and names a missing shard", "[media][shards]") {
+  TempDir dir;
+  const fs::path out = fs::path(dir.path()) / "prepared";
+  prepare(make_catalogue(dir), out);
+  requests = {{"film", 1}, {"film", 0}, {"film", 1}};
+  const std::string graph = node_toml("req", "test_requests") +
+                            node_toml("reader", "shard_reader", "dir = \"" + out.string() + "\"") +
+                            node_toml("cap", "test_capture") + edge_toml("req", "reader") +
+                            edge_toml("reader.snippet", "cap");
+  auto r = run_graph_text(graph);
+  REQUIRE(r.status == RunStatus::kFinished);
+  auto got = Captured::instance().take_in_item_order("cap");
+  REQUIRE(got.size() == 3);
+  ShardFile shard(out / "film.avshard");
+  CHECK(got[0].get<Snippet>().index == 1);
+  CHECK(at::equal(got[0].get<Snippet>().video.get(), shard.read(1).video.get()));
+  CHECK(at::equal(got[1].get<Snippet>().audio.get(), shard.read(0).audio.get()));
+
+  requests = {{"nope", 0}};
+  auto bad = run_graph_text(graph);
+  Captured::instance().take("cap");
+  REQUIRE(bad.status == RunStatus::kFailed);
+  CHECK_THAT(bad.failures[0].str(), Catch::Contains("nope.avshard") && Catch::Contains("node 'reader'"));
+}
