@@ -16,7 +16,9 @@ std::filesystem::path write_test_media(const std::filesystem::path& file, const 
     const long frames = std::lround(spec.seconds * spec.fps);
     desc += "videotestsrc num-buffers=" + std::to_string(frames) + " pattern=ball ! video/x-raw,width=" +
             std::to_string(spec.width) + ",height=" + std::to_string(spec.height) + ",framerate=" +
-            std::to_string(spec.fps) + "/1 ! videoconvert ! vp8enc deadline=1 ! queue ! mux. ";
+            std::to_string(spec.fps) + "/1 ! videoconvert ! " +
+            (spec.drop_probability > 0 ? "identity drop-probability=" + std::to_string(spec.drop_probability) + " ! " : "") +
+            "vp8enc deadline=1 ! queue ! mux. ";
   }
   if (spec.audio) {
     const int per_buffer = spec.audio_rate / 100;  // 10 ms buffers

@@ -13,6 +13,7 @@ struct MediaSpec {
   int audio_rate = 44100, audio_channels = 2;
   double tone_hz = 440.0;                   // audio source (audiotestsrc, a sine)
   bool video = true, audio = true;
+  double drop_probability = 0.0;            // > 0: frames dropped at random, a variable frame rate
 };
 
 // Writes `file` (.webm) and returns its path; throws std::runtime_error with

@@ -90,3 +90,15 @@ TEST_CASE("a URI that does not answer is skipped after the timeout", "[media][ba
   CHECK(decode("http://127.0.0.1:9/title.webm", "timeout = 2.0").empty());
   CHECK(decode("rtsp://127.0.0.1:9/stream", "timeout = 2.0").empty());
 }
+
+TEST_CASE("a variable frame rate title still gives frames on the 5 fps grid", "[media][bad_input]") {
+  TempDir dir;
+  // Four frames in ten dropped at random: irregular gaps between timestamps.
+  auto file = write_test_media(in(dir, "vfr.webm"), {.seconds = 7.0, .width = 160, .height = 90, .drop_probability = 0.4});
+  auto snippets = decode(file);
+  REQUIRE(snippets.size() == 2);
+  for (const auto& s : snippets) {
+    CHECK(s.video.sizes() == std::vector<int64_t>{16, 190, 338, 3});
+    CHECK(s.audio.sizes() == std::vector<int64_t>{153600});
+  }
+}

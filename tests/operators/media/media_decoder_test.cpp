@@ -87,3 +87,28 @@ TEST_CASE("unreadable input fails with a message naming it", "[media][decode]") 
   std::ofstream{empty};
   CHECK_THROWS_WITH(MediaDecoder(empty.string(), DecodeSettings{}), Catch::Contains("empty.webm"));
 }
+
+TEST_CASE("frame k at 5 fps is the source frame shown at k / 5 s", "[media][decode]") {
+  TempDir dir;
+  // A moving ball: every source frame differs.
+  auto file = write_test_media(std::filesystem::path(dir.path()) / "t.webm",
+                               {.seconds = 3.0, .width = 160, .height = 120, .fps = 25, .audio = false});
+  DecodeSettings every;
+  every.fps = 25;
+  every.short_side = 0;
+  every.audio = false;
+  MediaDecoder source(file.string(), every);
+  std::vector<at::Tensor> frames;
+  while (auto f = source.next_frame()) frames.push_back(*f);
+  REQUIRE(frames.size() == 75);
+  DecodeSettings five = every;
+  five.fps = 5;
+  MediaDecoder d(file.string(), five);
+  for (int64_t k = 0; k < 15; ++k) {
+    auto f = d.next_frame();
+    REQUIRE(f);
+    CHECK(at::equal(*f, frames[static_cast<size_t>(5 * k)]));
+    CHECK_FALSE(at::equal(*f, frames[static_cast<size_t>(5 * k + 1)]));
+  }
+  CHECK_FALSE(d.next_frame());
+}
