@@ -14,7 +14,7 @@ struct UsageError : std::runtime_error {
 };
 
 struct Args {
-  std::string command;                  // run, check, ops, dot; empty for --help / --version
+  std::string command;                  // run, check, ops, dot, demo-catalogue; empty for --help / --version
   std::vector<std::string> positional;  // after the command
   std::vector<std::string> sets;        // --set node.param=value, in order
   std::vector<std::string> plugins;     // --plugin PATH

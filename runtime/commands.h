@@ -9,5 +9,6 @@ int run_command(const Args& args);
 int check_command(const Args& args);
 int ops_command(const Args& args);
 int dot_command(const Args& args);
+int demo_catalogue_command(const Args& args);
 
 }  // namespace avflow::cli
