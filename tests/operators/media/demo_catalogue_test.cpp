@@ -99,7 +99,7 @@ TEST_CASE("the demo renderer is a pure function of the seed and title", "[media]
   CHECK(std::all_of(tail.begin() + 20, tail.end(), [](float x) { return x == 0.0f; }));
 }
 
-TEST_CASE("episodes of a show share its palette, character and theme; a movie has its own", "[media][demo]") {
+TEST_CASE("episodes of a show share its palette, character and theme, and a movie has its own", "[media][demo]") {
   const auto titles = demo_titles(tiny());
   const DemoTitle movie = plan_title(7, titles[0], 20), e1 = plan_title(7, titles[1], 20), e2 = plan_title(7, titles[2], 20);
   CHECK(e1.artifacts == e2.artifacts);
