@@ -95,6 +95,8 @@ struct NodeState final : detail::TicketOwner {
   // Sources.
   std::function<void()> activate;
   flow::limiter_node<Msg>* limiter = nullptr;
+  // Returns tickets on a task of their own; see TicketHandOverGuard.
+  flow::function_node<flow::continue_msg, flow::continue_msg>* deferred_release = nullptr;
   std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
   bool ended = false;
   uint64_t next_seq = 0;
@@ -201,9 +203,31 @@ struct Executor::Impl {
   static Msg stamp_ticket(NodeState& s, const Msg& m);
 };
 
+namespace {
+
+// True while a source's router body runs on this thread. tbb's limiter hands
+// an item on while it holds the lock on its successor list, and the router,
+// lightweight, runs right there. A ticket that comes back during that body
+// (its item went to an unconnected port, or a consumer on another thread
+// finished it before the body returned) must not re-enter the limiter, which
+// would wait on its own lock forever: the run hung. Such a ticket goes back on
+// a task instead, after the limiter let go.
+thread_local bool t_in_ticket_hand_over = false;
+
+struct TicketHandOverGuard {
+  TicketHandOverGuard() noexcept { t_in_ticket_hand_over = true; }
+  ~TicketHandOverGuard() { t_in_ticket_hand_over = false; }
+};
+
+}  // namespace
+
 void NodeState::release_ticket() noexcept {
   counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (impl->live.load(std::memory_order_relaxed)) limiter->decrementer().try_put(flow::continue_msg());
+  if (!impl->live.load(std::memory_order_relaxed)) return;
+  if (t_in_ticket_hand_over)
+    deferred_release->try_put(flow::continue_msg());
+  else
+    limiter->decrementer().try_put(flow::continue_msg());
 }
 
 namespace {
@@ -348,32 +372,32 @@ void Executor::Impl::build_source(NodeState& s) {
   auto limiter = std::make_unique<flow::limiter_node<Msg>>(g, graph.settings.max_in_flight);
   flow::make_edge(*src, *limiter);
   s.limiter = limiter.get();
+  // Queueing, not lightweight: a put spawns a task, which returns the ticket
+  // outside the limiter's hand-over.
+  auto deferred = std::make_unique<flow::function_node<flow::continue_msg, flow::continue_msg>>(
+      g, flow::unlimited, [](const flow::continue_msg& m) { return m; });
+  flow::make_edge(*deferred, limiter->decrementer());
+  s.deferred_release = deferred.get();
+  tbb_nodes.push_back(std::move(deferred));
   auto* src_ptr = src.get();
   s.activate = [src_ptr] { src_ptr->activate(); };
   tbb_nodes.push_back(std::move(src));
   tbb_nodes.push_back(std::move(limiter));
-  if (s.contract->outputs.size() == 1) {
-    // Lightweight (tbb honours that only for a noexcept body): runs inline as
-    // the limiter lets an item through, so items leave in the source's order.
-    auto stamp = std::make_unique<flow::function_node<Msg, Msg, flow::lightweight>>(
-        g, flow::unlimited, [&s](const Msg& m) noexcept { return stamp_ticket(s, m); });
-    flow::make_edge(*s.limiter, *stamp);
-    s.outputs.push_back(stamp.get());
-    tbb_nodes.push_back(std::move(stamp));
-  } else {
-    dispatch_arity<2>(s.contract->outputs.size(),
-                      [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
-  }
+  dispatch_arity<1>(s.contract->outputs.size(),
+                    [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
 }
 
-// Splits a multi-output source's single stream by the port each packet was
-// emitted on, giving each item its ticket on the way.
+// Gives each item that passed the source's limiter its ticket and puts it on
+// the port it was emitted on. Lightweight (tbb honours that only for a
+// noexcept body): runs inline as the limiter lets an item through, so items
+// leave in the source's order. Every message holding the new ticket is put or
+// destroyed inside the body, under TicketHandOverGuard.
 template <size_t NOut>
 void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
-  // Lightweight and noexcept, like the single-output stamp: inline, in order.
   using Node = flow::multifunction_node<Msg, MsgTuple<NOut>, flow::lightweight>;
   using Ports = typename Node::output_ports_type;
   auto router = std::make_unique<Node>(g, flow::unlimited, [&s](const Msg& m, Ports& ports) noexcept {
+    TicketHandOverGuard guard;
     Msg out = stamp_ticket(s, m);
     out.port = 0;
     put_to_port(ports, m.port, std::move(out));
