@@ -41,7 +41,7 @@ TEST_CASE("avflow dot draws the wired graph", "[cli][dot]") {
   auto r = run_avflow({"dot", std::string(AVFLOW_SOURCE_DIR) + "/graphs/demo.toml"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("digraph \"demo\"", 0) == 0);
-  CHECK(r.out.find("\"tone\" -> \"batch\" [label=\"pcm -> in\\n<tensor>\"]") != std::string::npos);
+  CHECK(r.out.find("\"decode\" -> \"augment\" [label=\"video -> in\\n<tensor>\"]") != std::string::npos);
 }
 
 TEST_CASE("docs/operators.md is what the declarations say (run scripts/gen-docs.sh)", "[cli][ops][docs]") {

@@ -6,6 +6,16 @@
 
 using namespace avflow::test;
 
+namespace {
+
+size_t occurrences(const std::string& text, const std::string& s) {
+  size_t n = 0;
+  for (size_t at = 0; (at = text.find(s, at)) != std::string::npos; ++at) ++n;
+  return n;
+}
+
+}  // namespace
+
 TEST_CASE("avflow run exits 0 when the graph finishes", "[cli][run]") {
   TempDir dir;
   auto g = dir.write("g.toml", counting_graph(5, 5));
@@ -54,11 +64,25 @@ TEST_CASE("graphs/augment_demo.toml runs the video and audio augmentations", "[c
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // One line per item: 3 x 16 x 158 x 158 normalised clips, 1 x 96 x 301 log-mel images.
-  auto count = [&](const std::string& s) {
-    size_t n = 0;
-    for (size_t at = 0; (at = r.out.find(s, at)) != std::string::npos; ++at) ++n;
-    return n;
-  };
-  CHECK(count("\"numel\":1198272}") == 2);
-  CHECK(count("\"numel\":28896}") == 3);
+  CHECK(occurrences(r.out, "\"numel\":1198272}") == 2);
+  CHECK(occurrences(r.out, "\"numel\":28896}") == 3);
+}
+
+TEST_CASE("graphs/demo.toml runs over a demo catalogue", "[cli][run][demo]") {
+  TempDir dir;
+  const std::string data = dir.path() + "/demo";
+  auto made = run_avflow({"demo-catalogue", data, "--minutes", "0.12", "--movies", "1", "--shows", "1", "--episodes",
+                          "2", "--seed", "3"});
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  // Every title, 2 snippets each (7.2 s at 3.2 s), in batches of 2.
+  auto r = run_avflow({"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/demo.toml", "--set",
+                       "decode.catalogue=" + data, "--set", "decode.split=all", "--set", "video_batch.size=2", "--set",
+                       "audio_batch.size=2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("3 title(s) decoded, 0 skipped") != std::string::npos);
+  // 2 x 3 x 16 x 158 x 158 normalised clips; 2 x 1 x 96 x 301 log-mel images.
+  CHECK(occurrences(r.out, "\"numel\":2396544}") == 3);
+  CHECK(occurrences(r.out, "\"numel\":57792}") == 3);
 }
