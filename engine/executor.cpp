@@ -44,6 +44,20 @@ struct Msg {
   uint64_t seq = 0;   // sources: the item's number, until it gets its ticket
 };
 
+// What a parallel operator made of one input, carried to the sequencer that
+// puts results back into input order.
+struct Bundle {
+  uint64_t ordinal = 0;  // the input's arrival number at this node
+  TicketRef ticket;
+  std::vector<std::pair<uint32_t, Packet>> emitted;  // (port, packet), in emit order
+};
+
+// An input tagged with its arrival number.
+struct Numbered {
+  uint64_t ordinal = 0;
+  Msg msg;
+};
+
 template <class T, size_t... I>
 auto repeat_tuple(std::index_sequence<I...>) -> std::tuple<std::enable_if_t<(I >= 0), T>...>;
 template <size_t N>
@@ -193,6 +207,8 @@ struct Executor::Impl {
   template <size_t NOut>
   void build_router(NodeState& s, flow::sender<Msg>& from);
   void build_function(NodeState& s);
+  template <size_t NOut>
+  void build_ordered_parallel(NodeState& s);
   void build_sink(NodeState& s);
   template <size_t NIn>
   void build_sink_n(NodeState& s);
@@ -276,6 +292,23 @@ class PortsEmitter final : public Emitter {
   NodeState& s_;
   const TicketRef& ticket_;
   Ports& ports_;
+};
+
+// Emitter for parallel operators: collects what one input made.
+class BundleEmitter final : public Emitter {
+ public:
+  BundleEmitter(NodeState& s, Bundle& out, bool one_to_one) : s_(s), out_(out), one_to_one_(one_to_one) {}
+  void emit(size_t i, Packet packet) override {
+    if (one_to_one_ && !out_.emitted.empty())
+      throw std::logic_error("a kOneToOne operator emitted a second item for one input");
+    bump(s_.counters.items_out[i], 1, false);
+    out_.emitted.emplace_back(static_cast<uint32_t>(i), std::move(packet));
+  }
+
+ private:
+  NodeState& s_;
+  Bundle& out_;
+  bool one_to_one_;
 };
 
 // Emitter for sources: queued, handed out by the input_node one at a time.
@@ -411,16 +444,7 @@ void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
 
 void Executor::Impl::build_function(NodeState& s) {
   if (!s.serial) {
-    // Parallel: order is not kept anyway, so take tbb's fastest shape.
-    auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, flow::unlimited, [this, &s](const Msg& in) {
-      Msg out;
-      SlotEmitter emitter(s, in.ticket, out);
-      process(s, 0, in, emitter);
-      return out;
-    });
-    s.inputs.push_back(node.get());
-    s.outputs.push_back(node.get());
-    tbb_nodes.push_back(std::move(node));
+    build_ordered_parallel<1>(s);
     return;
   }
   // Serial: a function_node releases its serial slot before it passes the
@@ -437,6 +461,46 @@ void Executor::Impl::build_function(NodeState& s) {
   s.inputs.push_back(node.get());
   s.outputs.push_back(&flow::output_port<0>(*node));
   tbb_nodes.push_back(std::move(node));
+}
+
+// A kParallel operator with one input: concurrent process() calls, results
+// in input order. Batches downstream then hold the items a sampler grouped,
+// and a run is the same from run to run whatever the thread timing.
+//
+//   number (inline: arrival order) -> work (parallel, collects emits into a
+//   Bundle) -> tbb sequencer (by arrival number) -> unbundle (serial, puts
+//   inside its body, so in order)
+template <size_t NOut>
+void Executor::Impl::build_ordered_parallel(NodeState& s) {
+  auto counter = std::make_shared<std::atomic<uint64_t>>(0);
+  auto number = std::make_unique<flow::function_node<Msg, Numbered, flow::lightweight>>(
+      g, flow::unlimited, [counter](const Msg& m) noexcept {
+        return Numbered{counter->fetch_add(1, std::memory_order_relaxed), m};
+      });
+  const bool one_to_one = s.contract->shape() == Shape::kFunction;
+  auto work = std::make_unique<flow::function_node<Numbered, Bundle>>(
+      g, flow::unlimited, [this, &s, one_to_one](const Numbered& in) {
+        Bundle out{in.ordinal, in.msg.ticket, {}};
+        BundleEmitter emitter(s, out, one_to_one);
+        process(s, 0, in.msg, emitter);
+        return out;
+      });
+  auto sequencer = std::make_unique<flow::sequencer_node<Bundle>>(g, [](const Bundle& b) { return b.ordinal; });
+  using Unbundle = flow::multifunction_node<Bundle, MsgTuple<NOut>>;
+  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [](const Bundle& b, typename Unbundle::output_ports_type& ports) {
+    for (const auto& [port, packet] : b.emitted) put_to_port(ports, port, Msg{b.ticket, packet, 0});
+  });
+  flow::make_edge(*number, *work);
+  flow::make_edge(*work, *sequencer);
+  flow::make_edge(*sequencer, *unbundle);
+  s.inputs.push_back(number.get());
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    (s.outputs.push_back(&flow::output_port<I>(*unbundle)), ...);
+  }(std::make_index_sequence<NOut>{});
+  tbb_nodes.push_back(std::move(number));
+  tbb_nodes.push_back(std::move(work));
+  tbb_nodes.push_back(std::move(sequencer));
+  tbb_nodes.push_back(std::move(unbundle));
 }
 
 template <size_t NIn>
@@ -483,6 +547,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     }(std::make_index_sequence<NOut>{});
   };
   if constexpr (NIn == 1) {
+    if (!s.serial) return build_ordered_parallel<NOut>(s);
     using Node = flow::multifunction_node<Msg, Ports>;
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
       PortsEmitter<typename Node::output_ports_type> emitter(s, in.ticket, ports);

@@ -10,7 +10,8 @@
 //   close(reason) always, after a successful open, also on cancel or failure:
 //                 the one place for cleanup such as a final checkpoint.
 // Exceptions thrown from these fail the run; the engine names the node and
-// the item. Operators declared kParallel get concurrent process() calls.
+// the item. Operators declared kParallel get concurrent process() calls;
+// with one input, what they emit is still handed on in input order.
 #pragma once
 
 #include "engine/context.h"
