@@ -2,7 +2,7 @@
 //
 //   AVFLOW_CONTRACT(kPcm, kMel, kMels, kParallel);
 //
-// lists its ports, parameters and traits. The engine derives everything else
+// lists its ports, parameters and traits (and optionally a ParamsCheck). The engine derives everything else
 // from it: the operator's shape (source, function, multi-output, sink), the
 // tbb::flow node that runs it, graph validation, and `avflow ops` output.
 #pragma once
@@ -21,9 +21,25 @@ enum class Concurrency { kSerial, kParallel };
 enum class OnCancel { kDrain, kDrop };
 
 // Traits, passed to AVFLOW_CONTRACT beside ports and parameters.
-inline constexpr struct ParallelTrait {} kParallel{};        // process() is reentrant
+inline constexpr struct ParallelTrait {} kParallel{};        // process() is reentrant; output order kept
 inline constexpr struct DropOnCancelTrait {} kDropOnCancel{};  // skip queued items on Ctrl-C
 inline constexpr struct OneToOneTrait {} kOneToOne{};          // at most one output per input
+
+class Registry;
+
+// A check across an operator's parameters (k must divide the batch size, a
+// policy name must be registered) that validation runs once every parameter
+// passed its own type and range check, so `avflow check` refuses the graph
+// before anything runs. Each problem names the parameter it is about (empty:
+// the node as a whole).
+struct ParamProblem {
+  std::string param;
+  std::string message;
+};
+using ParamsCheckFn = std::vector<ParamProblem> (*)(const ParamSet& params, const Registry& registry);
+struct ParamsCheck {
+  ParamsCheckFn fn;
+};
 
 enum class Shape {
   kSource,    // no inputs; process() is called until it signals end of stream
@@ -41,6 +57,7 @@ struct Contract {
   Concurrency concurrency = Concurrency::kSerial;
   OnCancel on_cancel = OnCancel::kDrain;
   bool one_to_one = false;
+  ParamsCheckFn params_check = nullptr;
 
   Shape shape() const;
   const PortSpec* input(const std::string& name) const;
@@ -65,6 +82,7 @@ template <class T> void add_to(Contract& c, const Param<T>& p) { c.params.push_b
 inline void add_to(Contract& c, ParallelTrait) { c.concurrency = Concurrency::kParallel; }
 inline void add_to(Contract& c, DropOnCancelTrait) { c.on_cancel = OnCancel::kDrop; }
 inline void add_to(Contract& c, OneToOneTrait) { c.one_to_one = true; }
+inline void add_to(Contract& c, ParamsCheck check) { c.params_check = check.fn; }
 }  // namespace detail
 
 template <class... Items>

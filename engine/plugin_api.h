@@ -4,6 +4,7 @@
 //   class Gain final : public avflow::Operator { ... AVFLOW_CONTRACT(...); };
 //   AVFLOW_PLUGIN("my_ops", "1.0") {
 //     registrar.add<Gain>("gain", "multiplies a scalar by a factor");
+//     registrar.add_extension<SamplingPolicyFactory>("sampling_policy", "mine", "doc", factory);
 //   }
 //
 // The macro defines `avflow_plugin_entry`, which returns the plugin's ABI
@@ -23,7 +24,8 @@
 
 namespace avflow {
 
-inline constexpr int kPluginAbiVersion = 1;
+// 2: plugins may register extensions (engine/extension.h).
+inline constexpr int kPluginAbiVersion = 2;
 
 // Collects a plugin's operators; the loader commits them to the registry.
 class PluginRegistrar {
@@ -36,11 +38,22 @@ class PluginRegistrar {
     info.contract.check(name);
     staged_.push_back(std::move(info));
   }
+  // An extension object of interface T under (kind, name), e.g. a sampling
+  // policy: see engine/extension.h.
+  template <class T>
+  void add_extension(const std::string& kind, const std::string& name, const std::string& doc,
+                     std::shared_ptr<const T> object) {
+    staged_extensions_.push_back(
+        ExtensionInfo{kind, name, doc, origin_, std::move(object), std::type_index(typeid(T))});
+  }
+
   std::vector<OperatorInfo>& staged() { return staged_; }
+  std::vector<ExtensionInfo>& staged_extensions() { return staged_extensions_; }
 
  private:
   std::string origin_;
   std::vector<OperatorInfo> staged_;
+  std::vector<ExtensionInfo> staged_extensions_;
 };
 
 }  // namespace avflow

@@ -141,13 +141,27 @@ const LoadedPlugin* PluginLoader::try_load(const std::string& path_in, const Sou
       fail(where, "plugin '" + path + "' registers operator '" + op.name + "', already registered by " +
                       existing->origin);
   }
-  LoadedPlugin loaded{path, d->name ? d->name : "", d->version ? d->version : "", {}};
+  auto& exts = registrar.staged_extensions();
+  for (size_t i = 0; i < exts.size(); ++i) {
+    const std::string id = exts[i].kind + " '" + exts[i].name + "'";
+    for (size_t j = 0; j < i; ++j)
+      if (exts[j].kind == exts[i].kind && exts[j].name == exts[i].name)
+        fail(where, "plugin '" + path + "' registers " + id + " twice");
+    if (!exts[i].object) fail(where, "plugin '" + path + "' registers " + id + " without an object");
+    if (const ExtensionInfo* existing = registry_.find_extension(exts[i].kind, exts[i].name))
+      fail(where, "plugin '" + path + "' registers " + id + ", already registered by " + existing->origin);
+  }
+  LoadedPlugin loaded{path, d->name ? d->name : "", d->version ? d->version : "", {}, {}};
   for (auto& op : registrar.staged()) {
     loaded.operators.push_back(op.name);
     registry_.add(std::move(op));
   }
+  for (auto& e : exts) {
+    loaded.extensions.push_back(e.kind + "/" + e.name);
+    registry_.add_extension(std::move(e));
+  }
   AVFLOW_LOG(debug) << "loaded plugin '" << loaded.name << "' " << loaded.version << " from " << path << " ("
-                    << loaded.operators.size() << " operators)";
+                    << loaded.operators.size() << " operators, " << loaded.extensions.size() << " extensions)";
   loaded_.push_back(std::move(loaded));
   return &loaded_.back();
 }

@@ -22,6 +22,7 @@ struct LoadedPlugin {
   std::string name;
   std::string version;
   std::vector<std::string> operators;
+  std::vector<std::string> extensions;  // "kind/name"
 };
 
 class PluginLoader {

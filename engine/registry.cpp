@@ -32,4 +32,33 @@ std::vector<std::string> Registry::names() const {
   return out;
 }
 
+void Registry::add_extension(ExtensionInfo info) {
+  if (info.kind.empty() || info.name.empty()) throw std::logic_error("extension registered with an empty kind or name");
+  if (!info.object) throw std::logic_error(info.kind + " '" + info.name + "' registered without an object");
+  auto key = std::make_pair(info.kind, info.name);
+  if (auto it = extensions_.find(key); it != extensions_.end())
+    throw std::logic_error(info.kind + " '" + info.name + "' from " + info.origin + " is already registered by " +
+                           it->second.origin);
+  extensions_.emplace(std::move(key), std::move(info));
+}
+
+const ExtensionInfo* Registry::find_extension(const std::string& kind, const std::string& name) const {
+  auto it = extensions_.find({kind, name});
+  return it == extensions_.end() ? nullptr : &it->second;
+}
+
+std::vector<const ExtensionInfo*> Registry::extensions(const std::string& kind) const {
+  std::vector<const ExtensionInfo*> out;
+  for (auto it = extensions_.lower_bound({kind, ""}); it != extensions_.end() && it->first.first == kind; ++it)
+    out.push_back(&it->second);
+  return out;
+}
+
+std::vector<std::string> Registry::extension_kinds() const {
+  std::vector<std::string> out;
+  for (const auto& [key, _] : extensions_)
+    if (out.empty() || out.back() != key.first) out.push_back(key.first);
+  return out;
+}
+
 }  // namespace avflow

@@ -8,10 +8,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/contract.h"
+#include "engine/extension.h"
 #include "engine/operator.h"
 
 namespace avflow {
@@ -39,14 +41,44 @@ class Registry {
   const OperatorInfo* find(const std::string& name) const;
   std::vector<std::string> names() const;  // sorted
 
+  // Extensions (engine/extension.h). Throws std::logic_error on a duplicate
+  // (kind, name).
+  void add_extension(ExtensionInfo info);
+  const ExtensionInfo* find_extension(const std::string& kind, const std::string& name) const;
+  std::vector<const ExtensionInfo*> extensions(const std::string& kind) const;  // sorted by name
+  std::vector<std::string> extension_kinds() const;
+
+  // The extension's object as a T; nullptr when none has that name. Throws
+  // std::logic_error when it was registered as another type (a plugin built
+  // against another version of the interface).
+  template <class T>
+  const T* extension(const std::string& kind, const std::string& name) const {
+    const ExtensionInfo* e = find_extension(kind, name);
+    if (!e) return nullptr;
+    if (e->type != std::type_index(typeid(T)))
+      throw std::logic_error(kind + " '" + name + "' from " + e->origin + " has type " + e->type.name() +
+                             ", not the " + typeid(T).name() + " this avflow expects");
+    return static_cast<const T*>(e->object.get());
+  }
+
  private:
   std::map<std::string, OperatorInfo> ops_;
+  std::map<std::pair<std::string, std::string>, ExtensionInfo> extensions_;
 };
 
 struct Registration {
   template <class Op>
   Registration(Op*, const char* name, const char* doc) {
     Registry::global().add<Op>(name, doc);
+  }
+};
+
+// Registers a built-in extension object at start-up.
+struct ExtensionRegistration {
+  template <class T>
+  ExtensionRegistration(const char* kind, const char* name, const char* doc, std::shared_ptr<const T> object) {
+    Registry::global().add_extension(
+        ExtensionInfo{kind, name, doc, "built-in", std::move(object), std::type_index(typeid(T))});
   }
 };
 

@@ -162,7 +162,9 @@ class Validator {
         continue;
       }
       ResolvedNode r{n.name, op, {}, n.where};
+      const size_t errors_before = errors_.size();
       resolve_params(n, *op, r.params);
+      if (errors_.size() == errors_before) check_params_together(n, *op, r.params);
       by_name_[n.name] = out_.nodes.size();
       out_.nodes.push_back(std::move(r));
     }
@@ -194,6 +196,23 @@ class Validator {
       if (given.count(s.name)) continue;
       if (s.default_value) params.set(s.name, *s.default_value);
       else error(n.where, n.name, "required parameter '" + s.name + "' is not set (" + s.doc + ")");
+    }
+  }
+
+  // The operator's own check across its parameters (Contract::params_check).
+  void check_params_together(const NodeSpec& n, const OperatorInfo& op, const ParamSet& params) {
+    if (!op.contract.params_check) return;
+    std::vector<ParamProblem> problems;
+    try {
+      problems = op.contract.params_check(params, registry_);
+    } catch (const std::exception& e) {
+      problems.push_back({"", e.what()});
+    }
+    for (const auto& p : problems) {
+      SourceLocation where = n.where;
+      for (const auto& given : n.params)
+        if (given.name == p.param) where = given.where;
+      error(where, n.name, p.param.empty() ? p.message : "parameter '" + p.param + "' " + p.message);
     }
   }
 

@@ -10,7 +10,12 @@
 //                                odd inputs out; twice emits two outputs
 //                                (an error for a kOneToOne operator)
 //   op = "test_parallel_double" kParallel test_double whose first calls wait
-//                                until `meet` of them run at once
+//                                until `meet` of them run at once; jitter_us
+//                                sleeps longer for some inputs than others
+//   op = "test_parallel_split" kParallel multi: evens to "even", odds to "odd",
+//                                multiples of 3 again (negated) to "odd"
+//   op = "test_checked_pair"   function pass-through; lo <= hi and `thing`
+//                                (a test_thing extension) checked together
 //   op = "test_fanout"         multi: every input emitted `times` times
 //   op = "test_split"          multi: "even" and "odd" outputs
 //   op = "test_join"           multi: inputs "a" (v) and "b" (v + 1000) -> "out"
@@ -340,7 +345,10 @@ class TestParallelDouble final : public TestOp {
   static inline const In<TestInt> kIn{"in", "a number"};
   static inline const Out<TestInt> kOut{"out", "twice the number"};
   static inline const Param<int64_t> kMeet{"meet", 2, Range{1, 64}, "calls that must overlap at the start"};
-  AVFLOW_CONTRACT(kIn, kOut, kMeet, kOneToOne, kParallel);
+  static inline const Param<int64_t> kJitterUs{"jitter_us", 0, Range{0, 100000},
+                                               "up to this many microseconds of sleep, varying with the input"};
+  static inline const Param<bool> kSkipOdd{"skip_odd", false, "filter odd inputs out"};
+  AVFLOW_CONTRACT(kIn, kOut, kMeet, kJitterUs, kSkipOdd, kOneToOne, kParallel);
 
   void process(Context& ctx) override {
     int64_t now = ++g_parallel_active;
@@ -353,9 +361,52 @@ class TestParallelDouble final : public TestOp {
                  std::chrono::seconds(5));
       g_parallel_met = 1;  // met or timed out: later calls do not wait
     }
-    ctx.emit(kOut, TestInt{2 * ctx.input(kIn).v});
+    const int64_t v = ctx.input(kIn).v;
+    if (int64_t jitter = ctx.param(kJitterUs))  // later inputs often finish first
+      std::this_thread::sleep_for(std::chrono::microseconds((v * 7919 % 13) * jitter / 13));
+    if (!(ctx.param(kSkipOdd) && v % 2 != 0)) ctx.emit(kOut, TestInt{2 * v});
     --g_parallel_active;
   }
+};
+
+// test_split as a kParallel operator, with the same input-dependent sleep.
+class TestParallelSplit final : public TestOp {
+ public:
+  static inline const In<TestInt> kIn{"in", "a number"};
+  static inline const Out<TestInt> kEven{"even", "even inputs"};
+  static inline const Out<TestInt> kOdd{"odd", "odd inputs, and every multiple of 3 a second time"};
+  static inline const Param<int64_t> kJitterUs{"jitter_us", 0, Range{0, 100000}, "up to this many microseconds of sleep"};
+  AVFLOW_CONTRACT(kIn, kEven, kOdd, kJitterUs, kParallel);
+
+  void process(Context& ctx) override {
+    const int64_t v = ctx.input(kIn).v;
+    std::this_thread::sleep_for(std::chrono::microseconds((v * 7919 % 13) * ctx.param(kJitterUs) / 13));
+    if (v % 2 == 0) ctx.emit(kEven, TestInt{v});
+    else ctx.emit(kOdd, TestInt{v});
+    if (v % 3 == 0) ctx.emit(kOdd, TestInt{-v});
+  }
+};
+
+// A function whose parameters are checked together: lo <= hi, and `thing`
+// names an extension of kind "test_thing".
+class TestCheckedPair final : public TestOp {
+ public:
+  static inline const In<TestInt> kIn{"in", "a number"};
+  static inline const Out<TestInt> kOut{"out", "the number"};
+  static inline const Param<int64_t> kLo{"lo", 0, "lower bound"};
+  static inline const Param<int64_t> kHi{"hi", 10, "upper bound, at least lo"};
+  static inline const Param<std::string> kThing{"thing", "", "a test_thing extension; empty: none"};
+  static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
+    std::vector<ParamProblem> out;
+    if (p.get(kLo) > p.get(kHi))
+      out.push_back({"hi", "(" + std::to_string(p.get(kHi)) + ") is below lo (" + std::to_string(p.get(kLo)) + ")"});
+    if (!p.get(kThing).empty() && !registry.find_extension("test_thing", p.get(kThing)))
+      out.push_back({"thing", "names no registered test_thing"});
+    return out;
+  }
+  AVFLOW_CONTRACT(kIn, kOut, kLo, kHi, kThing, kOneToOne, ParamsCheck{&TestCheckedPair::check});
+
+  void process(Context& ctx) override { ctx.emit_packet(kOut, ctx.input_packet(kIn)); }
 };
 
 class TestFanout final : public TestOp {
@@ -603,6 +654,8 @@ AVFLOW_REGISTER(TestDouble, "test_double", "doubles a number (test)");
 AVFLOW_REGISTER(TestParallelDouble, "test_parallel_double", "doubles numbers with concurrent calls (test)");
 AVFLOW_REGISTER(TestFanout, "test_fanout", "repeats each input (test)");
 AVFLOW_REGISTER(TestSplit, "test_split", "routes numbers by parity (test)");
+AVFLOW_REGISTER(TestParallelSplit, "test_parallel_split", "routes numbers by parity, concurrently (test)");
+AVFLOW_REGISTER(TestCheckedPair, "test_checked_pair", "parameters checked together (test)");
 AVFLOW_REGISTER(TestJoin, "test_join", "merges two inputs (test)");
 AVFLOW_REGISTER(TestBatchSum, "test_batch_sum", "sums groups of numbers, flushing in finish (test)");
 AVFLOW_REGISTER(TestThrow, "test_throw", "throws where told (test)");
