@@ -43,6 +43,7 @@ class Cursor {
     p_ += n;
     return at;
   }
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   std::string get_string() {
     const auto n = get<uint32_t>();
     const auto* s = take(n);

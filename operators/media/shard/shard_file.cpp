@@ -42,6 +42,16 @@ ShardFile::ShardFile(std::filesystem::path path) : path_(std::move(path)) {
     if (e.offset + e.bytes > index_offset) corrupt("snippet " + std::to_string(i) + " lies outside the records");
     index_.push_back(e);
   }
+  if (ix.remaining() >= 8 && std::memcmp(ix.take(4), kScenesTag, 4) == 0) {
+    const auto scenes = ix.get<uint32_t>();
+    int64_t previous = 0;
+    for (uint32_t i = 0; i < scenes; ++i) {
+      const int64_t s = ix.get<uint32_t>();
+      if (s <= previous || s >= static_cast<int64_t>(m)) corrupt("scene boundary " + std::to_string(s) + " out of order");
+      scene_starts_.push_back(previous = s);
+    }
+    has_scenes_ = true;
+  }
 
   const uint64_t header_end = index_.empty() ? index_offset : index_.front().offset;
   const std::vector<uint8_t> head = read_at(0, header_end);

@@ -22,6 +22,10 @@ class ShardFile {
 
   const shard::Header& header() const { return header_; }
   int64_t count() const { return static_cast<int64_t>(index_.size()); }  // M_n
+  // Scene boundaries prepare stored: the first snippet of each scene after
+  // the first. has_scenes() false for a shard written without detection.
+  bool has_scenes() const { return has_scenes_; }
+  const std::vector<int64_t>& scene_starts() const { return scene_starts_; }
   const std::filesystem::path& path() const { return path_; }
 
   // Snippet m with decoded frames and its PCM.
@@ -35,6 +39,8 @@ class ShardFile {
   int fd_ = -1;
   shard::Header header_;
   std::vector<shard::IndexEntry> index_;
+  std::vector<int64_t> scene_starts_;
+  bool has_scenes_ = false;
 };
 
 }  // namespace avflow::media

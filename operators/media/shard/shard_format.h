@@ -9,7 +9,9 @@
 //            u32 length + JPEG bytes (libjpeg-turbo, 4:2:0), then the audio:
 //            u32 samples + float32 PCM, channel-major ([channels, samples]),
 //            exactly the samples the T frames span
-//   index    u32 M, then per snippet: u64 offset, u64 bytes, u32 crc32
+//   index    u32 M, then per snippet: u64 offset, u64 bytes, u32 crc32;
+//            then, when prepare detected scenes: "SCNE", u32 S, S x u32
+//            (the first snippet of every scene after the first, increasing)
 //   footer   u64 index_offset, u32 index_crc32, u32 header_crc32, "AVSHEND1"
 //
 // Audio is stored as PCM, not log-mel, so any mel settings can be chosen at
@@ -26,6 +28,7 @@ namespace avflow::media::shard {
 
 inline constexpr char kMagic[8] = {'A', 'V', 'S', 'H', 'A', 'R', 'D', '1'};
 inline constexpr char kEndMagic[8] = {'A', 'V', 'S', 'H', 'E', 'N', 'D', '1'};
+inline constexpr char kScenesTag[4] = {'S', 'C', 'N', 'E'};
 inline constexpr uint64_t kFooterBytes = 8 + 4 + 4 + 8;
 inline constexpr const char* kExtension = ".avshard";
 inline constexpr const char* kPartialSuffix = ".partial";

@@ -75,6 +75,11 @@ void ShardWriter::finish() {
     put<uint64_t>(index, e.bytes);
     put<uint32_t>(index, e.crc);
   }
+  if (has_scenes_) {
+    put_bytes(index, kScenesTag, 4);
+    put<uint32_t>(index, static_cast<uint32_t>(scene_starts_.size()));
+    for (int64_t s : scene_starts_) put<uint32_t>(index, static_cast<uint32_t>(s));
+  }
   const uint64_t index_offset = offset_;
   write(index.data(), index.size());
   // The header's CRC covers everything from the magic to the first record.

@@ -24,6 +24,13 @@ class ShardWriter {
   int64_t count() const { return static_cast<int64_t>(index_.size()); }
   uint64_t bytes() const { return offset_; }
 
+  // Scene boundaries to store in the index: the first snippet of every scene
+  // after the first (operators/media/scene/scene_detector.h).
+  void set_scene_starts(std::vector<int64_t> starts) {
+    scene_starts_ = std::move(starts);
+    has_scenes_ = true;
+  }
+
   // Writes index and footer, flushes to disk and renames into place.
   void finish();
 
@@ -36,6 +43,8 @@ class ShardWriter {
   uint64_t offset_ = 0;
   std::vector<shard::IndexEntry> index_;
   std::vector<uint8_t> record_;
+  std::vector<int64_t> scene_starts_;
+  bool has_scenes_ = false;
 };
 
 }  // namespace avflow::media

@@ -1,0 +1,163 @@
+// sampler: the stream of (title, m) requests a training run reads, batch by
+// batch, drawn by a sampling policy from the prepared shards' index.
+//
+//   [[node]]
+//   name = "sampler"
+//   op = "sampler"
+//   shards = "prepared/"            # the folder prepare wrote
+//   catalogue = "movies/"           # optional: sample its training split only
+//   policy = "title_grouping"       # a sampling_policy plugin: `avflow ops sampler`
+//   k = 16
+//   w = 0                           # 0: M_n
+//   batch_size = 512
+//
+// Emits the batch_size / world_size requests of this rank for every step, in
+// batch order, each carrying its epoch, step and slot; ends after `epochs`
+// epochs. Resuming at (start_epoch, start_step) continues exactly where an
+// uninterrupted run would be (batch_sampler.h). Rank and world size default
+// to the RANK and WORLD_SIZE environment variables (torchrun's).
+#include <cstdlib>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/registry.h"
+#include "operators/media/snippet_request.h"
+#include "operators/media/title_selection.h"
+#include "operators/sampling/batch_sampler.h"
+#include "operators/sampling/prepared_index.h"
+
+namespace avflow::ops {
+
+using sampling::SamplingPolicyFactory;
+
+class Sampler final : public Operator {
+ public:
+  static inline const Out<media::SnippetRequest> kRequest{"request", "one snippet to read: title, m, epoch, step, slot"};
+  static inline const Param<std::string> kShards{"shards", kRequired, "the folder of prepared shards (prepare's dir)"};
+  static inline const Param<std::string> kCatalogue{
+      "catalogue", "", "optional catalogue whose split is sampled; empty: every shard in `shards`"};
+  static inline const Param<std::string> kSplit{"split", "train", Choices{"all", "train", "held_out"},
+                                                "with a catalogue: which side of its show-level split"};
+  static inline const Param<int64_t> kSplitSeed{"split_seed", 0, "with a catalogue: the split's seed"};
+  static inline const Param<double> kHeldOutFraction = media::held_out_fraction_param();
+  static inline const Param<std::string> kPolicy{
+      "policy", "title_grouping", "sampling policy: uniform, title_grouping, adjacent, scene_aware, or a plugin's"};
+  static inline const Param<int64_t> kK{"k", 16, Range{1, 1 << 20}, "snippets per title in a batch"};
+  static inline const Param<int64_t> kW{"w", 0, Range{0, 1 << 30},
+                                        "largest span max(m) - min(m) + 1 of a title's k snippets; 0: M_n"};
+  static inline const Param<int64_t> kBatchSize{"batch_size", 512, Range{1, 1 << 24},
+                                                "B, the global batch over all ranks"};
+  static inline const Param<int64_t> kSeed{"seed", 0, "sampling seed"};
+  static inline const Param<int64_t> kEpochs{"epochs", 1, Range{1, 1 << 20}, "epochs to emit"};
+  static inline const Param<int64_t> kEpochSnippets{"epoch_snippets", 0, Range{0, int64_t{1} << 40},
+                                                    "snippets per epoch; 0: every snippet of the index once"};
+  static inline const Param<int64_t> kStartEpoch{"start_epoch", 0, Range{0, 1 << 20}, "resume: first epoch"};
+  static inline const Param<int64_t> kStartStep{"start_step", 0, Range{0, int64_t{1} << 40},
+                                                "resume: first step within start_epoch"};
+  static inline const Param<int64_t> kRank{"rank", -1, Range{-1, 1 << 16}, "this process's rank; -1: $RANK or 0"};
+  static inline const Param<int64_t> kWorldSize{"world_size", 0, Range{0, 1 << 16},
+                                                "processes sharing each batch; 0: $WORLD_SIZE or 1"};
+
+  // What can be checked before anything runs: a known policy, its own
+  // parameter rules, and whole groups in every batch and rank's share.
+  static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
+    const SamplingPolicyFactory* policy = registry.extension<SamplingPolicyFactory>(sampling::kSamplingPolicyKind,
+                                                                                  p.get(kPolicy));
+    if (!policy) {
+      std::string known;
+      for (const auto* e : registry.extensions(sampling::kSamplingPolicyKind))
+        known += (known.empty() ? "" : ", ") + e->name;
+      return {{"policy", "names no sampling policy ('" + p.get(kPolicy) + "'); known: " +
+                             (known.empty() ? "none (are the sampler plugins in build/plugins?)" : known)}};
+    }
+    const sampling::PolicyParams params{p.get(kK), p.get(kW)};
+    if (std::string why = policy->check(params); !why.empty())
+      return {{"w", "is refused by policy '" + p.get(kPolicy) + "': " + why}};
+    const int64_t group = policy->group_size(params);
+    if (p.get(kBatchSize) % group != 0)
+      return {{"batch_size", "(" + std::to_string(p.get(kBatchSize)) + ") is not divisible by k = " +
+                                 std::to_string(group) + ": a batch holds B / k whole titles"}};
+    return {};
+  }
+  AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kPolicy, kK, kW, kBatchSize,
+                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kRank, kWorldSize,
+                  ParamsCheck{&Sampler::check});
+
+  void open(Context& ctx) override {
+    index_ = load_index(ctx);
+    const auto* policy = Registry::global().extension<SamplingPolicyFactory>(sampling::kSamplingPolicyKind,
+                                                                            ctx.param(kPolicy));
+    if (!policy) throw std::runtime_error("no sampling policy '" + ctx.param(kPolicy) + "'");
+    auto plan = policy->plan(index_, {ctx.param(kK), ctx.param(kW)});
+    if (plan->skipped_titles() > 0) {
+      AVFLOW_LOG(warn) << ctx.node() << ": " << plan->skipped_titles() << " of " << index_.titles.size()
+                       << " titles have fewer than k = " << ctx.param(kK) << " snippets and are not sampled";
+    }
+    sampling::SamplerConfig config;
+    config.batch_size = ctx.param(kBatchSize);
+    config.seed = static_cast<uint64_t>(ctx.param(kSeed));
+    config.epoch_snippets = ctx.param(kEpochSnippets);
+    config.rank = ctx.param(kRank) >= 0 ? ctx.param(kRank) : env_int("RANK", 0);
+    config.world_size = ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_int("WORLD_SIZE", 1);
+    sampler_ = std::make_unique<sampling::BatchSampler>(std::move(plan), config, index_.total_snippets());
+    sampler_->seek({ctx.param(kStartEpoch), ctx.param(kStartStep)});
+    end_epoch_ = ctx.param(kEpochs);
+    const int64_t steps_left = (end_epoch_ - ctx.param(kStartEpoch)) * sampler_->steps_per_epoch() - ctx.param(kStartStep);
+    ctx.expect_items(static_cast<size_t>(std::max<int64_t>(0, steps_left) * sampler_->rank_batch_size()));
+    AVFLOW_LOG(info) << ctx.node() << ": " << sampler_->plan().summary() << "; " << sampler_->steps_per_epoch()
+                     << " steps of " << config.batch_size << " per epoch, rank " << config.rank << " of "
+                     << config.world_size << ", from " << sampler_->position().str();
+  }
+
+  void process(Context& ctx) override {
+    const sampling::SamplerPosition at = sampler_->position();
+    if (at.epoch >= end_epoch_) {
+      ctx.end_of_stream();
+      return;
+    }
+    picks_.clear();
+    sampler_->next(picks_);
+    for (size_t i = 0; i < picks_.size(); ++i) {
+      media::SnippetRequest r;
+      r.title = index_.titles[static_cast<size_t>(picks_[i].title)].id;
+      r.index = picks_[i].m;
+      r.epoch = at.epoch;
+      r.step = at.step;
+      r.slot = static_cast<int64_t>(i);
+      ctx.emit(kRequest, std::move(r));
+    }
+  }
+
+ private:
+  static sampling::SamplingIndex load_index(Context& ctx) {
+    if (ctx.param(kCatalogue).empty()) return sampling::load_prepared_index(ctx.param(kShards));
+    std::vector<std::string> ids;
+    for (const auto& t : media::select_titles({ctx.param(kCatalogue), ctx.param(kSplit),
+                                               static_cast<uint64_t>(ctx.param(kSplitSeed)),
+                                               ctx.param(kHeldOutFraction)},
+                                              ctx.node()))
+      ids.push_back(t.id);
+    if (ids.empty())
+      throw sampling::SamplingError("the " + ctx.param(kSplit) + " split of " + ctx.param(kCatalogue) +
+                                    " holds no titles; lower held_out_fraction or use another split");
+    return sampling::load_prepared_index(ctx.param(kShards), &ids);
+  }
+
+  static int64_t env_int(const char* name, int64_t fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    const long long n = std::strtoll(v, &end, 10);
+    if (*end != 0 || n < 0) throw std::invalid_argument(std::string("$") + name + " is not a number: '" + v + "'");
+    return n;
+  }
+
+  sampling::SamplingIndex index_;
+  std::unique_ptr<sampling::BatchSampler> sampler_;
+  int64_t end_epoch_ = 1;
+  std::vector<sampling::Pick> picks_;
+};
+
+AVFLOW_REGISTER(Sampler, "sampler", "batches of (title, m) requests drawn by a sampling policy plugin");
+
+}  // namespace avflow::ops

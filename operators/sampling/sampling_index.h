@@ -1,0 +1,38 @@
+// What a sampler draws from: the training titles, their show, their snippet
+// count M_n and, where prepare detected them, their scene boundaries.
+// Header-only: sampling-policy plugins use it without linking avflow.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace avflow::sampling {
+
+struct TitleEntry {
+  std::string id;
+  std::string show;   // empty for a movie
+  int64_t snippets = 0;  // M_n
+  // First snippet of each scene after the first, increasing, in (0, M_n).
+  // `has_scenes` false: prepare did not detect scenes for this title.
+  std::vector<int64_t> scene_starts;
+  bool has_scenes = false;
+};
+
+struct SamplingIndex {
+  std::vector<TitleEntry> titles;
+
+  int64_t total_snippets() const {
+    int64_t n = 0;
+    for (const auto& t : titles) n += t.snippets;
+    return n;
+  }
+};
+
+// One snippet a policy picked: `title` indexes SamplingIndex::titles.
+struct Pick {
+  int32_t title = 0;
+  int64_t m = 0;
+};
+
+}  // namespace avflow::sampling

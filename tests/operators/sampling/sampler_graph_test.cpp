@@ -1,0 +1,184 @@
+// The sampler in a graph: it reads the prepared shards' index, draws batches
+// with a policy plugin, and shard_reader serves what it asks for.
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "engine/graph_loader.h"
+#include "engine/plugin_loader.h"
+#include "operators/media/shard/shard_file.h"
+#include "operators/media/shard/shard_path.h"
+#include "operators/media/shard/shard_writer.h"
+#include "operators/media/snippet_request.h"
+#include "tests/operators/run_graph.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/process.h"
+
+using namespace avflow;
+using namespace avflow::media;
+using namespace avflow::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void load_sampler_plugins() {
+  static bool loaded = [] {
+    static PluginLoader loader(Registry::global());
+    for (const char* name : {"sampler_uniform", "sampler_title_grouping", "sampler_adjacent", "sampler_scene_aware"})
+      if (!Registry::global().find_extension("sampling_policy", std::string(name).substr(8)))
+      {
+        std::string path = AVFLOW_BINARY_DIR "/plugins/lib";
+        path.append(name).append(".so");
+        loader.load_file(path, {"test"});
+      }
+    return true;
+  }();
+  (void)loaded;
+}
+
+// A shard of `m` tiny snippets whose pixels say (title number, m).
+void write_shard(const fs::path& dir, const std::string& title, const std::string& show, int number, int64_t m,
+                 std::vector<int64_t> scenes = {}) {
+  shard::Header h;
+  h.title = title;
+  h.show = show;
+  h.frames = 2;
+  h.width = 16;
+  h.height = 16;
+  ShardWriter w(shard_path(dir, title), h);
+  for (int64_t i = 0; i < m; ++i) {
+    Snippet s;
+    s.title = title;
+    s.show = show;
+    s.index = i;
+    s.video = Tensor(at::full({2, 16, 16, 3}, number * 40 + i, at::kByte));
+    s.audio = Tensor(at::zeros({1920}, at::kFloat));
+    w.add(s);
+  }
+  if (!scenes.empty()) w.set_scene_starts(scenes);
+  w.finish();
+}
+
+fs::path make_shards(const TempDir& dir) {
+  const fs::path out = fs::path(dir.path()) / "prepared";
+  fs::create_directories(out / "show");
+  write_shard(out, "alpha", "", 1, 12, {4, 8});
+  write_shard(out, "beta", "", 2, 9);
+  write_shard(out, "show/e1", "show", 3, 10);
+  write_shard(out, "show/e2", "show", 4, 3);  // shorter than k = 4: skipped
+  return out;
+}
+
+std::string sampler_toml(const fs::path& shards, const std::string& params) {
+  return node_toml("sampler", "sampler", "shards = \"" + shards.string() + "\"\n" + params);
+}
+
+}  // namespace
+
+TEST_CASE("sampler requests flow through shard_reader in batch order", "[sampling][sampler]") {
+  load_sampler_plugins();
+  TempDir dir;
+  const fs::path shards = make_shards(dir);
+  auto r = run_graph_text(sampler_toml(shards, "k = 4\nbatch_size = 12\nepoch_snippets = 36\nepochs = 2\nseed = 3") +
+                          node_toml("reader", "shard_reader", "dir = \"" + shards.string() + "\"") +
+                          node_toml("req", "test_capture") + node_toml("snip", "test_capture") +
+                          edge_toml("sampler", "req") + edge_toml("sampler", "reader") +
+                          edge_toml("reader.snippet", "snip"));
+  INFO((r.failures.empty() ? "" : r.failures[0].str()));
+  REQUIRE(r.status == RunStatus::kFinished);
+  auto requests = Captured::instance().take("req");
+  auto snippets = Captured::instance().take("snip");
+  REQUIRE(requests.size() == 2 * 3 * 12);  // 2 epochs of 3 steps of 12
+  REQUIRE(snippets.size() == requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const auto& q = requests[i].get<SnippetRequest>();
+    const auto& s = snippets[i].get<Snippet>();
+    CHECK(q.epoch == static_cast<int64_t>(i / 36));
+    CHECK(q.step == static_cast<int64_t>(i / 12 % 3));
+    CHECK(q.slot == static_cast<int64_t>(i % 12));
+    // shard_reader (parallel) hands them on in request order.
+    CHECK(s.title == q.title);
+    CHECK(s.index == q.index);
+    CHECK(q.title != "show/e2");
+  }
+  // Each step: 3 groups of 4 snippets of one title, titles distinct.
+  for (size_t b = 0; b < requests.size(); b += 12) {
+    std::set<std::string> titles;
+    for (size_t g = 0; g < 12; g += 4) {
+      titles.insert(requests[b + g].get<SnippetRequest>().title);
+      for (size_t i = 1; i < 4; ++i)
+        CHECK(requests[b + g + i].get<SnippetRequest>().title == requests[b + g].get<SnippetRequest>().title);
+    }
+    CHECK(titles.size() == 3);
+  }
+}
+
+TEST_CASE("a resumed sampler emits the rest of the uninterrupted stream", "[sampling][sampler][resume]") {
+  load_sampler_plugins();
+  TempDir dir;
+  const fs::path shards = make_shards(dir);
+  auto run = [&](const std::string& extra) {
+    auto r = run_graph_text(sampler_toml(shards, "policy = \"uniform\"\nk = 1\nbatch_size = 5\nepochs = 2\nseed = 8\n" +
+                                                     extra) +
+                            node_toml("req", "test_capture") + edge_toml("sampler", "req"));
+    REQUIRE(r.status == RunStatus::kFinished);
+    std::vector<std::string> out;
+    for (const auto& p : Captured::instance().take("req")) {
+      const auto& q = p.get<SnippetRequest>();
+      out.push_back(q.title + "#" + std::to_string(q.index));
+    }
+    return out;
+  };
+  const auto whole = run("");
+  REQUIRE(whole.size() == 2 * 6 * 5);  // 34 snippets: 6 steps of 5 an epoch
+  const auto rest = run("start_epoch = 1\nstart_step = 2");
+  REQUIRE(rest.size() == 4 * 5);
+  CHECK(std::equal(rest.begin(), rest.end(), whole.end() - 20));
+}
+
+TEST_CASE("prepared shards carry scene boundaries to the sampler's index", "[sampling][sampler][shard]") {
+  TempDir dir;
+  const fs::path shards = make_shards(dir);
+  ShardFile alpha(shard_path(shards, "alpha"));
+  CHECK(alpha.has_scenes());
+  CHECK(alpha.scene_starts() == std::vector<int64_t>{4, 8});
+  ShardFile beta(shard_path(shards, "beta"));
+  CHECK_FALSE(beta.has_scenes());
+  CHECK(beta.count() == 9);
+}
+
+TEST_CASE("sampler parameters wrong together are refused before anything runs", "[sampling][sampler][errors]") {
+  load_sampler_plugins();
+  auto errors_of = [](const std::string& params) {
+    PluginLoader plugins(Registry::global());
+    try {
+      load_graph_text(sampler_toml("/nonexistent", params) + node_toml("req", "test_capture") +
+                          edge_toml("sampler", "req"),
+                      "g.toml", {}, plugins, Registry::global());
+    } catch (const GraphError& e) {
+      return e.diagnostics().at(0).str();
+    }
+    return std::string();
+  };
+  CHECK(errors_of("k = 16\nbatch_size = 40") ==
+        "g.toml:6:14: error: node 'sampler': parameter 'batch_size' (40) is not divisible by k = 16: a batch holds "
+        "B / k whole titles");
+  CHECK(errors_of("k = 16\nw = 8\nbatch_size = 32") ==
+        "g.toml:6:5: error: node 'sampler': parameter 'w' is refused by policy 'title_grouping': w = 8 is smaller "
+        "than k = 16: k distinct snippets span at least k");
+  CHECK(errors_of("policy = \"unifrom\"").find("parameter 'policy' names no sampling policy ('unifrom'); known: "
+                                               "adjacent, scene_aware, title_grouping, uniform") != std::string::npos);
+}
+
+TEST_CASE("a sampler over an empty folder or an empty split says so", "[sampling][sampler][errors]") {
+  load_sampler_plugins();
+  TempDir dir;
+  fs::create_directories(fs::path(dir.path()) / "empty");
+  auto r = run_graph_text(sampler_toml(fs::path(dir.path()) / "empty", "") + node_toml("req", "test_capture") +
+                          edge_toml("sampler", "req"));
+  REQUIRE(r.status == RunStatus::kFailed);
+  CHECK(r.failures[0].str().find("the catalogue has no titles to sample from") != std::string::npos);
+}
