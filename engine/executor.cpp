@@ -260,13 +260,25 @@ void put_to_port(Ports& ports, size_t i, Msg&& m) {
   put_to_port_impl(ports, i, std::move(m), std::make_index_sequence<std::tuple_size_v<Ports>>{});
 }
 
+// Records every output port of a multifunction node as the node's outputs.
+template <size_t NOut, class Node>
+void add_output_ports(NodeState& s, Node& node) {
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    (s.outputs.push_back(&flow::output_port<I>(node)), ...);
+  }(std::make_index_sequence<NOut>{});
+}
+
+[[noreturn]] void second_item_for_one_input() {
+  throw std::logic_error("a kOneToOne operator emitted a second item for one input");
+}
+
 // Emitter for a kOneToOne function: at most one packet, into the return slot.
 class SlotEmitter final : public Emitter {
  public:
   SlotEmitter(NodeState& s, const TicketRef& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
   void emit(size_t, Packet packet) override {
     if (out_.packet)
-      throw std::logic_error("a kOneToOne operator emitted a second item for one input");
+      second_item_for_one_input();
     bump(s_.counters.items_out[0], 1, s_.serial);
     out_.packet = std::move(packet);
     out_.ticket = ticket_;
@@ -300,7 +312,7 @@ class BundleEmitter final : public Emitter {
   BundleEmitter(NodeState& s, Bundle& out, bool one_to_one) : s_(s), out_(out), one_to_one_(one_to_one) {}
   void emit(size_t i, Packet packet) override {
     if (one_to_one_ && !out_.emitted.empty())
-      throw std::logic_error("a kOneToOne operator emitted a second item for one input");
+      second_item_for_one_input();
     bump(s_.counters.items_out[i], 1, false);
     out_.emitted.emplace_back(static_cast<uint32_t>(i), std::move(packet));
   }
@@ -436,9 +448,7 @@ void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
     put_to_port(ports, m.port, std::move(out));
   });
   flow::make_edge(from, *router);
-  [&]<size_t... I>(std::index_sequence<I...>) {
-    (s.outputs.push_back(&flow::output_port<I>(*router)), ...);
-  }(std::make_index_sequence<NOut>{});
+  add_output_ports<NOut>(s, *router);
   tbb_nodes.push_back(std::move(router));
 }
 
@@ -494,9 +504,7 @@ void Executor::Impl::build_ordered_parallel(NodeState& s) {
   flow::make_edge(*work, *sequencer);
   flow::make_edge(*sequencer, *unbundle);
   s.inputs.push_back(number.get());
-  [&]<size_t... I>(std::index_sequence<I...>) {
-    (s.outputs.push_back(&flow::output_port<I>(*unbundle)), ...);
-  }(std::make_index_sequence<NOut>{});
+  add_output_ports<NOut>(s, *unbundle);
   tbb_nodes.push_back(std::move(number));
   tbb_nodes.push_back(std::move(work));
   tbb_nodes.push_back(std::move(sequencer));
@@ -541,11 +549,6 @@ void Executor::Impl::build_multi_n(NodeState& s) {
   using Ports = MsgTuple<NOut>;
   std::unique_ptr<flow::graph_node> indexer;
   std::unique_ptr<flow::graph_node> body;
-  auto add_outputs = [&](auto& node) {
-    [&]<size_t... I>(std::index_sequence<I...>) {
-      (s.outputs.push_back(&flow::output_port<I>(node)), ...);
-    }(std::make_index_sequence<NOut>{});
-  };
   if constexpr (NIn == 1) {
     if (!s.serial) return build_ordered_parallel<NOut>(s);
     using Node = flow::multifunction_node<Msg, Ports>;
@@ -554,7 +557,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
       process(s, 0, in, emitter);
     });
     s.inputs.push_back(node.get());
-    add_outputs(*node);
+    add_output_ports<NOut>(s, *node);
     body = std::move(node);
   } else {
     using Idx = Indexer<NIn>;
@@ -570,7 +573,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     [&]<size_t... I>(std::index_sequence<I...>) {
       (s.inputs.push_back(&flow::input_port<I>(*idx)), ...);
     }(std::make_index_sequence<NIn>{});
-    add_outputs(*node);
+    add_output_ports<NOut>(s, *node);
     indexer = std::move(idx);
     body = std::move(node);
   }
