@@ -13,6 +13,7 @@
 #include "engine/plugin_loader.h"
 #include "engine/registry.h"
 #include "operators/sampling/batch_sampler.h"
+#include "operators/sampling/policy_plugins.h"
 
 using namespace avflow;
 using namespace avflow::sampling;
@@ -42,11 +43,7 @@ int main(int argc, char** argv) {
   const double budget = argc > 1 ? std::atof(argv[1]) : 1.0;
   Registry registry;
   PluginLoader loader(registry);
-  for (const char* name : {"sampler_uniform", "sampler_title_grouping", "sampler_adjacent", "sampler_scene_aware"}) {
-    std::string path = AVFLOW_PLUGIN_OUTPUT_DIR "/lib";
-    path.append(name).append(".so");
-    loader.load_file(path, {"bench"});
-  }
+  load_policy_plugins(loader, AVFLOW_PLUGIN_OUTPUT_DIR);
   SamplingIndex index;
   for (int i = 0; i < 10000; ++i) {
     TitleEntry t{"title" + std::to_string(i), "", 2000, {}, true};

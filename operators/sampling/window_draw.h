@@ -25,6 +25,14 @@ inline void draw_distinct(Random& random, int64_t first, int64_t len, int64_t k,
             [](const Pick& a, const Pick& b) { return a.m < b.m; });
 }
 
+// k distinct snippets of a title of `snippets`, from a window of min(w,
+// snippets) consecutive ones (w = 0: the whole title) at a uniform start.
+inline void draw_in_window(Random& random, int32_t title, int64_t snippets, int64_t w, int64_t k,
+                           std::vector<Pick>& out) {
+  const int64_t len = w == 0 ? snippets : std::min(w, snippets);
+  draw_distinct(random, random.integer(0, snippets - len), len, k, title, out);
+}
+
 // `count` distinct values of [0, n), uniformly, in random order (Floyd's
 // algorithm, then a shuffle; a linear membership scan: count is a batch's
 // number of titles, a few hundred at most).

@@ -25,19 +25,14 @@ class SceneAwarePlan final : public GroupingPlan {
 
  private:
   void draw_group(Random& random, int32_t title, const TitleEntry& t, std::vector<Pick>& out) const override {
-    int64_t first, len;
-    if (t.has_scenes) {
-      const int64_t anchor = random.integer(0, t.snippets - 1);
-      const auto next = std::upper_bound(t.scene_starts.begin(), t.scene_starts.end(), anchor);
-      first = next == t.scene_starts.begin() ? 0 : *(next - 1);
-      len = (next == t.scene_starts.end() ? t.snippets : *next) - first;
-      if (len < k_) {
-        first = std::clamp(first - (k_ - len) / 2, int64_t{0}, t.snippets - k_);
-        len = k_;
-      }
-    } else {
-      len = w_ == 0 ? t.snippets : std::min(w_, t.snippets);
-      first = random.integer(0, t.snippets - len);
+    if (!t.has_scenes) return draw_in_window(random, title, t.snippets, w_, k_, out);
+    const int64_t anchor = random.integer(0, t.snippets - 1);
+    const auto next = std::upper_bound(t.scene_starts.begin(), t.scene_starts.end(), anchor);
+    int64_t first = next == t.scene_starts.begin() ? 0 : *(next - 1);
+    int64_t len = (next == t.scene_starts.end() ? t.snippets : *next) - first;
+    if (len < k_) {
+      first = std::clamp(first - (k_ - len) / 2, int64_t{0}, t.snippets - k_);
+      len = k_;
     }
     draw_distinct(random, first, len, k_, title, out);
   }

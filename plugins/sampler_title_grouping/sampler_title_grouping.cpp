@@ -23,8 +23,7 @@ class TitleGroupingPlan final : public GroupingPlan {
 
  private:
   void draw_group(Random& random, int32_t title, const TitleEntry& t, std::vector<Pick>& out) const override {
-    const int64_t len = w_ == 0 ? t.snippets : std::min(w_, t.snippets);
-    draw_distinct(random, random.integer(0, t.snippets - len), len, k_, title, out);
+    draw_in_window(random, title, t.snippets, w_, k_, out);
   }
   int64_t w_;
 };

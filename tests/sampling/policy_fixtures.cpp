@@ -5,6 +5,7 @@
 
 #include "engine/plugin_loader.h"
 #include "engine/registry.h"
+#include "operators/sampling/policy_plugins.h"
 
 namespace avflow::test {
 
@@ -15,8 +16,7 @@ const Registry& plugin_registry() {
   static Registry* registry = [] {
     auto* r = new Registry;
     static PluginLoader loader(*r);
-    for (const char* name : {"sampler_uniform", "sampler_title_grouping", "sampler_adjacent", "sampler_scene_aware"})
-      loader.load_file(std::string(AVFLOW_PLUGIN_OUTPUT_DIR) + "/lib" + name + ".so", {"test"});
+    sampling::load_policy_plugins(loader, AVFLOW_PLUGIN_OUTPUT_DIR);
     return r;
   }();
   return *registry;

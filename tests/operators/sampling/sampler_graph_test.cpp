@@ -13,6 +13,7 @@
 #include "operators/media/shard/shard_path.h"
 #include "operators/media/shard/shard_writer.h"
 #include "operators/media/snippet_request.h"
+#include "operators/sampling/policy_plugins.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
@@ -24,16 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Loaded once into the global registry, as avflow's start-up scan does.
 void load_sampler_plugins() {
   static bool loaded = [] {
     static PluginLoader loader(Registry::global());
-    for (const char* name : {"sampler_uniform", "sampler_title_grouping", "sampler_adjacent", "sampler_scene_aware"})
-      if (!Registry::global().find_extension("sampling_policy", std::string(name).substr(8)))
-      {
-        std::string path = AVFLOW_BINARY_DIR "/plugins/lib";
-        path.append(name).append(".so");
-        loader.load_file(path, {"test"});
-      }
+    sampling::load_policy_plugins(loader, AVFLOW_BINARY_DIR "/plugins");
     return true;
   }();
   (void)loaded;
