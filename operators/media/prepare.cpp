@@ -7,23 +7,32 @@
 //   op = "prepare"
 //   out = "prepared/"     # DIR/<title id>.avshard
 //   jpeg_quality = 90
+//   scenes = true         # shot cuts and scenes into the shard's index
 //   # fps, short_side, sample_rate, channels, frames, timeout: as decode
+//   # cut_threshold, cut_ratio, min_shot, scene_threshold, scene_memory:
+//   #   the scene rule (operators/media/scene/scene_detector.h)
 //
 // Input: titles (from the titles source). Output: one row of scalars per
-// title: snippets, prepared, reused, failed, seconds, megabytes. A shard is
+// title: snippets, scenes, shots, prepared, reused, failed, seconds,
+// megabytes (scenes and shots are 0 when not detected). A shard is
 // written under NAME.partial and renamed when whole; re-running skips titles
-// whose shard opens cleanly, and redoes half-written or corrupt ones. A title
+// whose shard opens cleanly, and redoes half-written or corrupt ones, and
+// ones without scene starts when scenes are asked for. A title
 // that cannot be decoded is skipped with its reason and counted.
 // Format: operators/media/shard/shard_format.h.
+#include <ATen/ATen.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
 #include "operators/media/decode_params.h"
+#include "operators/media/scene/scene_params.h"
 #include "operators/media/shard/shard_file.h"
 #include "operators/media/shard/shard_path.h"
 #include "operators/media/shard/shard_writer.h"
@@ -39,8 +48,11 @@ class Prepare final : public Operator {
   static inline const Param<std::string> kOut{"out", kRequired, "folder of the shards (created when missing)"};
   static inline const Param<int64_t> kQuality{"jpeg_quality", 90, Range{1, 100}, "JPEG quality of the stored frames"};
   static inline const DecodeParams kDecode;
+  static inline const scene::SceneParams kScenes;
   AVFLOW_CONTRACT(kTitle, kReport, kOut, kQuality, kDecode.fps, kDecode.short_side, kDecode.sample_rate,
-                  kDecode.channels, kDecode.frames, kDecode.timeout, kOneToOne, kParallel);
+                  kDecode.channels, kDecode.frames, kDecode.timeout, kScenes.enabled, kScenes.cut_threshold,
+                  kScenes.cut_ratio, kScenes.min_shot, kScenes.scene_threshold, kScenes.scene_memory, kOneToOne,
+                  kParallel);
 
   void process(Context& ctx) override {
     const Title& t = ctx.input(kTitle);
@@ -49,14 +61,18 @@ class Prepare final : public Operator {
     Scalars row;
     row.step = static_cast<int64_t>(ctx.item());
     double snippets = 0, prepared = 0, reused = 0, failed = 0, bytes = 0;
-    if (auto existing = open_existing(path)) {
+    Written w;
+    if (auto existing = open_existing(path, ctx.param(kScenes.enabled))) {
       snippets = static_cast<double>(existing->count());
       bytes = static_cast<double>(std::filesystem::file_size(path));
+      if (existing->has_scenes()) w.scenes = static_cast<int64_t>(existing->scene_starts().size()) + 1;
       reused = 1;
       ++reused_;
     } else {
       try {
-        std::tie(snippets, bytes) = write_shard(ctx, t, path);
+        w = write_shard(ctx, t, path);
+        snippets = static_cast<double>(w.snippets);
+        bytes = static_cast<double>(w.bytes);
         prepared = 1;
         ++prepared_;
       } catch (const std::exception& e) {
@@ -66,8 +82,14 @@ class Prepare final : public Operator {
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    row.values = {{"snippets", snippets}, {"prepared", prepared}, {"reused", reused},
-                  {"failed", failed},     {"seconds", seconds},   {"megabytes", bytes / 1e6}};
+    row.values = {{"snippets", snippets},
+                  {"scenes", static_cast<double>(w.scenes)},
+                  {"shots", static_cast<double>(w.shots)},
+                  {"prepared", prepared},
+                  {"reused", reused},
+                  {"failed", failed},
+                  {"seconds", seconds},
+                  {"megabytes", bytes / 1e6}};
     ctx.emit(kReport, std::move(row));
   }
 
@@ -77,13 +99,24 @@ class Prepare final : public Operator {
   }
 
  private:
-  // A whole shard from an earlier run; a corrupt one is removed to be redone.
-  static std::unique_ptr<ShardFile> open_existing(const std::filesystem::path& path) {
+  struct Written {
+    int64_t snippets = 0, scenes = 0, shots = 0;
+    uint64_t bytes = 0;
+  };
+
+  // A whole shard from an earlier run; a corrupt one is removed to be redone,
+  // and so is one written without scene starts when they are wanted.
+  static std::unique_ptr<ShardFile> open_existing(const std::filesystem::path& path, bool want_scenes) {
     std::error_code ec;
     std::filesystem::remove(path.string() + shard::kPartialSuffix, ec);  // half-written by a run that died
     if (!std::filesystem::exists(path)) return nullptr;
     try {
-      return std::make_unique<ShardFile>(path);
+      auto shard = std::make_unique<ShardFile>(path);
+      if (want_scenes && !shard->has_scenes()) {
+        AVFLOW_LOG(info) << path.string() << " has no scene starts (written without scene detection): preparing it again";
+        return nullptr;
+      }
+      return shard;
     } catch (const std::exception& e) {
       AVFLOW_LOG(warn) << e.what() << " (writing it again)";
       std::filesystem::remove(path, ec);
@@ -91,7 +124,7 @@ class Prepare final : public Operator {
     }
   }
 
-  static std::pair<double, double> write_shard(const Context& ctx, const Title& t, const std::filesystem::path& path) {
+  static Written write_shard(const Context& ctx, const Title& t, const std::filesystem::path& path) {
     DecodeSettings settings = kDecode.settings(ctx);
     MediaDecoder decoder(t.uri, settings);
     if (!decoder.has_video()) throw std::runtime_error("has no video track");
@@ -108,10 +141,35 @@ class Prepare final : public Operator {
     h.jpeg_quality = static_cast<uint32_t>(ctx.param(kQuality));
     ShardWriter writer(path, h);
     Snippetizer snippets(decoder, settings, ctx.param(kDecode.frames), t.id, t.show);
-    while (auto s = snippets.next()) writer.add(*s);
+    std::optional<scene::SceneDetector> scenes;
+    if (ctx.param(kScenes.enabled)) scenes.emplace(kScenes.rule(ctx, settings.fps));
+    while (auto s = snippets.next()) {
+      if (scenes) feed_frames(*scenes, s->video.get());
+      writer.add(*s);
+    }
+    Written w;
+    if (scenes) {
+      const scene::SceneCuts cuts = scenes->finish();
+      std::vector<int64_t> starts = scene::scene_snippet_starts(cuts.scene_starts, h.frames, writer.count());
+      w.shots = static_cast<int64_t>(cuts.shot_starts.size());
+      w.scenes = static_cast<int64_t>(starts.size()) + 1;
+      writer.set_scene_starts(std::move(starts));
+    }
     writer.finish();
-    AVFLOW_LOG(info) << "title '" << t.id << "': " << writer.count() << " snippets -> " << path.string();
-    return {static_cast<double>(writer.count()), static_cast<double>(writer.bytes())};
+    w.snippets = writer.count();
+    w.bytes = writer.bytes();
+    AVFLOW_LOG(info) << "title '" << t.id << "': " << w.snippets << " snippets"
+                     << (scenes ? ", " + std::to_string(w.shots) + " shots in " + std::to_string(w.scenes) + " scenes" : "")
+                     << " -> " << path.string();
+    return w;
+  }
+
+  // Frames of a snippet, uint8 [T, H, W, 3], into the scene detector.
+  static void feed_frames(scene::SceneDetector& scenes, const at::Tensor& video) {
+    const at::Tensor frames = video.contiguous();
+    const int64_t height = frames.size(1), width = frames.size(2);
+    const uint8_t* data = frames.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < frames.size(0); ++i) scenes.add_frame(data + i * height * width * 3, height, width);
   }
 
   std::atomic<int64_t> prepared_{0}, reused_{0}, failed_{0};
