@@ -70,6 +70,14 @@ std::string list_operators(const Registry& registry) {
                   op->origin == "built-in" ? "" : ("  [" + op->origin + "]").c_str());
     out += line;
   }
+  for (const auto& kind : registry.extension_kinds()) {
+    out += "\n" + kind + " (extensions, picked by name in a parameter):\n";
+    for (const ExtensionInfo* e : registry.extensions(kind)) {
+      std::snprintf(line, sizeof line, "  %-20s %s%s\n", e->name.c_str(), e->doc.c_str(),
+                    e->origin == "built-in" ? "" : ("  [" + e->origin + "]").c_str());
+      out += line;
+    }
+  }
   return out;
 }
 
@@ -98,6 +106,11 @@ std::string operators_markdown(const Registry& registry) {
            << constraint_text(p) << " | " << p.doc << " |\n";
       os << "\n";
     }
+  }
+  for (const auto& kind : registry.extension_kinds()) {
+    os << "## Extensions: " << kind << "\n\n| name | doc |\n|---|---|\n";
+    for (const ExtensionInfo* e : registry.extensions(kind)) os << "| `" << e->name << "` | " << e->doc << " |\n";
+    os << "\n";
   }
   return os.str();
 }

@@ -41,6 +41,9 @@ SamplingIndex load_prepared_index(const std::string& dir, const std::vector<std:
     if (!f.is_regular_file() || f.path().extension() != media::shard::kExtension) continue;
     index.titles.push_back(entry_of(media::ShardFile(f.path())));
   }
+  if (index.titles.empty())
+    throw std::runtime_error("prepared folder " + dir + " holds no shards (*" + std::string(media::shard::kExtension) +
+                             "); run prepare first");
   std::sort(index.titles.begin(), index.titles.end(),
             [](const TitleEntry& a, const TitleEntry& b) { return a.id < b.id; });
   return index;

@@ -109,3 +109,18 @@ to = "evens"
   CHECK(contains(dot, "\"split\" -> \"evens\" [label=\"even -> in\\n<test_int>\"];"));
   CHECK(dot.substr(dot.size() - 2) == "}\n");
 }
+
+TEST_CASE("avflow ops and the Markdown reference list extensions by kind, with their origin", "[describe][extension]") {
+  Registry r;
+  r.add_extension({"policy", "zeta", "the last one", "/x/libzeta.so", std::make_shared<const int>(2),
+                   std::type_index(typeid(int))});
+  r.add_extension({"policy", "alpha", "the first one", "built-in", std::make_shared<const int>(1),
+                   std::type_index(typeid(int))});
+  const std::string list = list_operators(r);
+  INFO(list);
+  CHECK(contains(list, "policy (extensions, picked by name in a parameter):\n  alpha "));
+  CHECK(contains(list, "the first one\n  zeta "));
+  CHECK(contains(list, "the last one  [/x/libzeta.so]\n"));
+  const std::string md = operators_markdown(r);
+  CHECK(contains(md, "## Extensions: policy\n\n| name | doc |\n|---|---|\n| `alpha` | the first one |\n| `zeta` | the last one |\n"));
+}

@@ -169,12 +169,16 @@ TEST_CASE("sampler parameters wrong together are refused before anything runs", 
                                                "adjacent, scene_aware, title_grouping, uniform") != std::string::npos);
 }
 
-TEST_CASE("a sampler over an empty folder or an empty split says so", "[sampling][sampler][errors]") {
+TEST_CASE("a sampler over a folder without shards names it and says to run prepare", "[sampling][sampler][errors]") {
   load_sampler_plugins();
   TempDir dir;
   fs::create_directories(fs::path(dir.path()) / "empty");
   auto r = run_graph_text(sampler_toml(fs::path(dir.path()) / "empty", "") + node_toml("req", "test_capture") +
                           edge_toml("sampler", "req"));
   REQUIRE(r.status == RunStatus::kFailed);
-  CHECK(r.failures[0].str().find("the catalogue has no titles to sample from") != std::string::npos);
+  const std::string message = r.failures[0].str();
+  INFO(message);
+  CHECK(message.find("sampler") != std::string::npos);
+  CHECK(message.find((fs::path(dir.path()) / "empty").string() + " holds no shards") != std::string::npos);
+  CHECK(message.find("run prepare first") != std::string::npos);
 }
