@@ -1,0 +1,198 @@
+// train_step: the contrastive pretraining step. Pairs the k-th video batch
+// with the k-th audio batch (both paths keep the sampler's order), embeds
+// them with the model (av_model.h), takes the loss of Eq. 1
+// (contrastive_loss.h) and one Adam step at the scheduled learning rate
+// (lr_schedule.h: linear warm-up over the first epoch, then a cosine), and
+// emits one row of metrics per step.
+//
+//   [[node]]
+//   name = "train"
+//   op = "train_step"
+//   steps_per_epoch = 100        # the sampler's: epoch_snippets / batch_size
+//   epochs = 10
+//   checkpoints = "runs/tv/checkpoints"
+//   checkpoint_every = 500       # steps; a checkpoint is also written at the end and on Ctrl-C
+//   resume = true                # continue from the latest checkpoint there
+//
+// Inputs: video float [B, 3, T, H, W] (normalised clips), audio float
+// [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
+// clips_per_s. At the end the encoders f and g are exported beside the
+// checkpoints (video_encoder.pt, audio_encoder.pt).
+#include <ATen/ATen.h>
+#include <torch/optim/adam.h>
+#include <torch/nn/utils/clip_grad.h>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/payloads/scalars.h"
+#include "engine/payloads/tensor.h"
+#include "engine/registry.h"
+#include "operators/common/device.h"
+#include "operators/model/av_model.h"
+#include "operators/model/checkpoint_store.h"
+#include "operators/model/contrastive_loss.h"
+#include "operators/model/lr_schedule.h"
+
+namespace avflow::model {
+
+class TrainStep final : public Operator {
+ public:
+  static inline const In<Tensor> kVideo{"video", "clip batches, float [B, 3, T, H, W]"};
+  static inline const In<Tensor> kAudio{"audio", "mel batches, float [B, 1, mels, frames]"};
+  static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s"};
+  // The model.
+  static inline const Param<int64_t> kVideoWidth{"video_width", 64, Range{1, 1024}, "channels of f's first stage (R(2+1)D-18: 64)"};
+  static inline const Param<int64_t> kAudioWidth{"audio_width", 64, Range{1, 1024}, "channels of g's first stage (ResNet-18: 64)"};
+  static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "residual blocks per stage, both encoders (18 layers: 2)"};
+  static inline const Param<int64_t> kDim{"embedding_dim", 512, Range{1, 65536}, "d, the joint embedding size"};
+  static inline const Param<int64_t> kSeed{"seed", 0, "seed of the model's initial weights"};
+  // The loss.
+  static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
+  static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
+  // The schedule.
+  static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", kRequired, "optimiser steps in one epoch (the sampler's epoch_snippets / batch_size)"};
+  static inline const Param<int64_t> kEpochs{"epochs", 10, Range{1, 100000}, "epochs of the cosine schedule"};
+  static inline const Param<double> kWarmupEpochs{"warmup_epochs", 1.0, Range{0.0, 100000.0}, "epochs of linear warm-up"};
+  static inline const Param<double> kLrStart{"lr_start", 1e-4, Range{0.0, 10.0}, "learning rate at the first step"};
+  static inline const Param<double> kLrPeak{"lr_peak", 2e-3, Range{0.0, 10.0}, "learning rate at the end of warm-up"};
+  static inline const Param<double> kLrFinal{"lr_final", 0.0, Range{0.0, 10.0}, "learning rate at the end of the cosine"};
+  // Checkpoints.
+  static inline const Param<std::string> kCheckpoints{"checkpoints", "", "folder of checkpoints and exported encoders (empty: none)"};
+  static inline const Param<int64_t> kEvery{"checkpoint_every", 0, Range{0, int64_t{1} << 40}, "steps between checkpoints (0: only at the end)"};
+  static inline const Param<int64_t> kKeep{"keep", 3, Range{1, 1000}, "newest checkpoints kept"};
+  static inline const Param<bool> kResume{"resume", false, "continue from the latest checkpoint in `checkpoints`"};
+  static inline const Param<std::string> kDevice = ops::device_param();
+  static inline const Param<int64_t> kThreads{"threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core)"};
+  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
+                  kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
+                  kResume, kDevice, kThreads, ParamsCheck{&TrainStep::check});
+
+  static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
+    std::vector<ParamProblem> problems;
+    if (p.get(kResume) && p.get(kCheckpoints).empty())
+      problems.push_back({kResume.spec.name, "resume needs a `checkpoints` folder to resume from"});
+    if (p.get(kStepsPerEpoch) < 1) problems.push_back({kStepsPerEpoch.spec.name, "must be at least 1"});
+    if (p.get(kWarmupEpochs) > static_cast<double>(p.get(kEpochs)))
+      problems.push_back({kWarmupEpochs.spec.name, "warm-up is longer than the " + std::to_string(p.get(kEpochs)) + " epochs"});
+    return problems;
+  }
+
+  void open(Context& ctx) override {
+    device_ = ops::resolve_device(ctx.param(kDevice));
+    threads_ = ctx.param(kThreads) > 0 ? static_cast<int>(ctx.param(kThreads))
+                                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    ModelOptions o;
+    const std::vector<int64_t> blocks(4, ctx.param(kBlocks));
+    o.video = {.width = ctx.param(kVideoWidth), .blocks = blocks};
+    o.audio = {.width = ctx.param(kAudioWidth), .blocks = blocks};
+    o.embedding_dim = ctx.param(kDim);
+    torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
+    model_ = AvModel(o);
+    model_->to(device_);
+    optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
+    loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
+    steps_per_epoch_ = ctx.param(kStepsPerEpoch);
+    schedule_.warmup_from = ctx.param(kLrStart);
+    schedule_.peak = ctx.param(kLrPeak);
+    schedule_.final_lr = ctx.param(kLrFinal);
+    schedule_.total_steps = steps_per_epoch_ * ctx.param(kEpochs);
+    schedule_.warmup_steps = static_cast<int64_t>(std::llround(ctx.param(kWarmupEpochs) * static_cast<double>(steps_per_epoch_)));
+    schedule_.check();
+    every_ = ctx.param(kEvery);
+    if (!ctx.param(kCheckpoints).empty()) {
+      store_.emplace(ctx.param(kCheckpoints), static_cast<int>(ctx.param(kKeep)));
+      if (ctx.param(kResume)) {
+        if (auto state = store_->restore_latest(model_, *optimizer_)) {
+          step_ = std::stoll(state->at("step"));
+          AVFLOW_LOG(info) << ctx.node() << ": resumed at step " << step_ << " from " << store_->dir().string();
+        } else {
+          AVFLOW_LOG(info) << ctx.node() << ": no checkpoint in " << store_->dir().string() << " yet; starting at step 0";
+        }
+      }
+    }
+    AVFLOW_LOG(info) << ctx.node() << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
+                     << ", " << schedule_.total_steps << " steps (" << steps_per_epoch_ << " per epoch)";
+    node_ = ctx.node();
+  }
+
+  void process(Context& ctx) override {
+    if (ctx.has(kVideo)) videos_.push_back(ctx.input(kVideo).get());
+    else audios_.push_back(ctx.input(kAudio).get());
+    while (!videos_.empty() && !audios_.empty()) {
+      at::Tensor v = std::move(videos_.front()), a = std::move(audios_.front());
+      videos_.pop_front();
+      audios_.pop_front();
+      ctx.emit(kMetrics, train(v, a));
+      if (store_ && every_ > 0 && step_ % every_ == 0) save();
+    }
+  }
+
+  void finish(Context& ctx) override {
+    if (!videos_.empty() || !audios_.empty())
+      AVFLOW_LOG(warn) << ctx.node() << ": " << videos_.size() << " video and " << audios_.size()
+                       << " audio batch(es) left without a partner at the end";
+  }
+
+  void close(CloseReason reason) override {
+    if (!store_ || reason == CloseReason::kFailed || !model_) return;
+    if (step_ != saved_step_) save();
+    if (reason == CloseReason::kFinished) store_->export_encoders(model_);
+  }
+
+ private:
+  Scalars train(const at::Tensor& video, const at::Tensor& audio) {
+    if (video.size(0) != audio.size(0))
+      throw std::invalid_argument("video batch of " + std::to_string(video.size(0)) + " clips paired with an audio batch of " +
+                                  std::to_string(audio.size(0)));
+    const auto start = std::chrono::steady_clock::now();
+    // LibTorch's intra-op thread count belongs to the calling thread, and
+    // the engine may run each step on a different worker.
+    if (at::get_num_threads() != threads_) at::set_num_threads(threads_);
+    const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
+    for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    model_->train();
+    const Embeddings z = model_->forward(video.to(device_, /*non_blocking=*/true), audio.to(device_, true));
+    at::Tensor loss = contrastive_loss(z.video, z.audio, loss_options_);
+    optimizer_->zero_grad();
+    loss.backward();
+    const double grad_norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), std::numeric_limits<double>::infinity());
+    optimizer_->step();
+    ++step_;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Scalars row;
+    row.step = step_;
+    row.values = {{"loss", loss.item<double>()},
+                  {"lr", lr},
+                  {"grad_norm", grad_norm},
+                  {"epoch", static_cast<double>(step_) / static_cast<double>(steps_per_epoch_)},
+                  {"clips_per_s", static_cast<double>(video.size(0)) / seconds}};
+    return row;
+  }
+
+  void save() {
+    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}});
+    saved_step_ = step_;
+    AVFLOW_LOG(debug) << node_ << ": checkpoint at step " << step_;
+  }
+
+  at::Device device_{at::kCPU};
+  AvModel model_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  ContrastiveLossOptions loss_options_;
+  LrSchedule schedule_;
+  int threads_ = 1;
+  int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;
+  std::optional<CheckpointStore> store_;
+  std::deque<at::Tensor> videos_, audios_;
+  std::string node_;
+};
+
+AVFLOW_REGISTER(TrainStep, "train_step", "contrastive pretraining step: model, Eq. 1 loss, Adam with warm-up and cosine, checkpoints");
+
+}  // namespace avflow::model

@@ -1,0 +1,144 @@
+// train_step inside a graph: video and audio batches fed by tests, a tiny
+// model, metrics per step, checkpoints, resume, and the parameter checks.
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "engine/graph_loader.h"
+#include "engine/payloads/scalars.h"
+#include "operators/model/checkpoint_position.h"
+#include "tests/operators/run_graph.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/process.h"
+#include "tests/support/tensor_feed.h"
+
+using namespace avflow;
+using namespace avflow::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kBatch = 4;
+
+// `steps` pairs of batches; with `same` every step sees the first pair.
+void feed_batches(int steps, bool same) {
+  at::manual_seed(11);
+  std::vector<at::Tensor> videos, audios;
+  for (int i = 0; i < steps; ++i) {
+    if (same && i > 0) {
+      videos.push_back(videos[0]);
+      audios.push_back(audios[0]);
+      continue;
+    }
+    videos.push_back(at::randn({kBatch, 3, 4, 32, 32}));
+    audios.push_back(at::randn({kBatch, 1, 32, 40}));
+  }
+  TensorFeed::instance().set("video", videos);
+  TensorFeed::instance().set("audio", audios);
+}
+
+std::string train_graph(const std::string& extra) {
+  return node_toml("video", "test_tensor_feed") + node_toml("audio", "test_tensor_feed") +
+         node_toml("train", "train_step",
+                   "video_width = 4\naudio_width = 4\nblocks = 1\nembedding_dim = 16\nsteps_per_epoch = 4\n"
+                   "epochs = 2\nlr_start = 0.001\nlr_peak = 0.003\nseed = 5\nthreads = 1\n" + extra) +
+         node_toml("cap", "test_capture") + edge_toml("video", "train.video") + edge_toml("audio", "train.audio") +
+         edge_toml("train", "cap");
+}
+
+std::vector<Scalars> train(int steps, bool same, const std::string& extra = "") {
+  feed_batches(steps, same);
+  auto r = run_graph_text(train_graph(extra));
+  INFO((r.failures.empty() ? "" : r.failures[0].str()));
+  REQUIRE(r.status == RunStatus::kFinished);
+  std::vector<Scalars> rows;
+  for (const auto& p : Captured::instance().take_in_item_order("cap")) rows.push_back(p.get<Scalars>());
+  return rows;
+}
+
+double value(const Scalars& s, const std::string& key) {
+  for (const auto& [k, v] : s.values)
+    if (k == key) return v;
+  FAIL("no " << key);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("train_step takes one step per pair of batches and reports loss, lr and gradient norm", "[model][train]") {
+  const auto rows = train(3, false);
+  REQUIRE(rows.size() == 3);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i].step == static_cast<int64_t>(i + 1));
+    CHECK(std::isfinite(value(rows[i], "loss")));
+    CHECK(value(rows[i], "grad_norm") > 0);
+    CHECK(value(rows[i], "clips_per_s") > 0);
+  }
+  // Warm-up over the first epoch (4 steps) from lr_start to lr_peak.
+  CHECK(value(rows[0], "lr") == Approx(0.001));
+  CHECK(value(rows[1], "lr") == Approx(0.0015));
+  CHECK(value(rows[2], "epoch") == Approx(0.75));
+}
+
+TEST_CASE("training on one fixed batch lowers its loss", "[model][train]") {
+  const auto rows = train(12, true);
+  REQUIRE(rows.size() == 12);
+  CHECK(value(rows[11], "loss") < value(rows[0], "loss") - 0.2);
+}
+
+TEST_CASE("a resumed run continues the uninterrupted run's losses step for step", "[model][train]") {
+  TempDir dir;
+  const std::string ckpt = "checkpoints = \"" + (fs::path(dir.path()) / "ckpt").string() + "\"\n";
+  const auto whole = train(6, false);
+
+  // The same six steps in two runs: three, a checkpoint at the end, then three more after resume.
+  feed_batches(6, false);
+  auto all_video = TensorFeed::instance().get("video"), all_audio = TensorFeed::instance().get("audio");
+  TensorFeed::instance().set("video", {all_video.begin(), all_video.begin() + 3});
+  TensorFeed::instance().set("audio", {all_audio.begin(), all_audio.begin() + 3});
+  REQUIRE(run_graph_text(train_graph(ckpt)).status == RunStatus::kFinished);
+  auto first = Captured::instance().take_in_item_order("cap");
+  CHECK(model::latest_checkpoint_step(fs::path(dir.path()) / "ckpt") == 3);
+  CHECK(fs::exists(fs::path(dir.path()) / "ckpt" / "video_encoder.pt"));
+  CHECK(fs::exists(fs::path(dir.path()) / "ckpt" / "audio_encoder.pt"));
+
+  TensorFeed::instance().set("video", {all_video.begin() + 3, all_video.end()});
+  TensorFeed::instance().set("audio", {all_audio.begin() + 3, all_audio.end()});
+  REQUIRE(run_graph_text(train_graph(ckpt + "resume = true\n")).status == RunStatus::kFinished);
+  auto second = Captured::instance().take_in_item_order("cap");
+  REQUIRE(first.size() == 3);
+  REQUIRE(second.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    const Scalars& a = first[static_cast<size_t>(i)].get<Scalars>();
+    const Scalars& b = second[static_cast<size_t>(i)].get<Scalars>();
+    CHECK(a.step == i + 1);
+    CHECK(b.step == i + 4);
+    CHECK(value(a, "loss") == Approx(value(whole[static_cast<size_t>(i)], "loss")).epsilon(1e-6));
+    CHECK(value(b, "loss") == Approx(value(whole[static_cast<size_t>(i) + 3], "loss")).epsilon(1e-6));
+    CHECK(value(b, "lr") == Approx(value(whole[static_cast<size_t>(i) + 3], "lr")));
+  }
+}
+
+TEST_CASE("checkpoints are written every N steps and only the newest are kept", "[model][train]") {
+  TempDir dir;
+  const fs::path ckpt = fs::path(dir.path()) / "ckpt";
+  train(5, false, "checkpoints = \"" + ckpt.string() + "\"\ncheckpoint_every = 2\nkeep = 2\n");
+  std::vector<std::string> folders;
+  for (const auto& e : fs::directory_iterator(ckpt))
+    if (e.is_directory()) folders.push_back(e.path().filename().string());
+  std::sort(folders.begin(), folders.end());
+  CHECK(folders == std::vector<std::string>{"step-00000004", "step-00000005"});  // 2, 4, then 5 at the end
+  CHECK(model::latest_checkpoint_step(ckpt) == 5);
+}
+
+TEST_CASE("train_step parameters wrong together are refused before anything runs", "[model][train][errors]") {
+  PluginLoader plugins(Registry::global());
+  try {
+    load_graph_text(train_graph("resume = true\n"), "g.toml", {}, plugins, Registry::global());
+    FAIL("no error");
+  } catch (const GraphError& e) {
+    CHECK(e.diagnostics().at(0).str().find("node 'train': parameter 'resume'") != std::string::npos);
+    CHECK(e.diagnostics().at(0).str().find("needs a `checkpoints` folder") != std::string::npos);
+  }
+}
