@@ -5,10 +5,12 @@
 #include "runtime/cli.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
+#include "runtime/heap_tuning.h"
 #include "runtime/session.h"
 
 int main(int argc, char** argv) {
   using namespace avflow::cli;
+  tune_heap_from_environment();
   Args args;
   try {
     args = parse_args(argc, argv);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs, builds, writes the demo catalogue (once), prepares its shards with
+# scene boundaries (once; re-runs reuse them), then trains the tiny model of
+# graphs/quickstart.toml: a few minutes on 2 CPU cores. Metrics go to
+# build/quickstart/metrics.jsonl, checkpoints and the exported encoders to
+# build/quickstart/checkpoints. Extra arguments go to `avflow run`
+# (e.g. --set train.resume=true to continue).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+build/avflow demo-catalogue build/demo-data
+build/avflow run graphs/prepare.toml --set titles.catalogue=build/demo-data --set prepare.out=build/demo-prepared
+mkdir -p build/quickstart
+exec build/avflow run graphs/quickstart.toml "$@"
