@@ -56,14 +56,9 @@ AudioEncoderImpl::AudioEncoderImpl(EncoderOptions options) : options_(std::move(
     }
   }
   register_module("stages", stages_);
-  for (auto& m : modules(/*include_self=*/false)) {
-    if (auto* c = m->as<torch::nn::Conv2d>()) {
-      torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* bn = m->as<torch::nn::BatchNorm2d>()) {
-      torch::nn::init::ones_(bn->weight);
-      torch::nn::init::zeros_(bn->bias);
-    }
-  }
+  // Convolutions as torchvision's resnet18 (kaiming, fan out); BatchNorm starts at weight 1, bias 0.
+  for (auto& m : modules(/*include_self=*/false))
+    if (auto* c = m->as<torch::nn::Conv2d>()) torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
 }
 
 at::Tensor AudioEncoderImpl::forward(const at::Tensor& mels) {

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -11,11 +10,7 @@
 namespace avflow::model {
 namespace {
 
-std::string shape_of(const at::Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
+std::string shape_of(const at::Tensor& t) { return c10::str(t.sizes()); }
 
 [[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("contrastive_loss: " + what); }
 

@@ -1,6 +1,5 @@
 #include "operators/model/video_encoder.h"
 
-#include <torch/nn/init.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
 
@@ -77,12 +76,7 @@ VideoEncoderImpl::VideoEncoderImpl(EncoderOptions options) : options_(std::move(
     }
   }
   register_module("stages", stages_);
-  for (auto& m : modules(/*include_self=*/false)) {  // convolutions initialise themselves (kaiming, fan out)
-    if (auto* bn = m->as<torch::nn::BatchNorm3d>()) {
-      torch::nn::init::ones_(bn->weight);
-      torch::nn::init::zeros_(bn->bias);
-    }
-  }
+  // Convolutions initialise themselves (kaiming, fan out); BatchNorm starts at weight 1, bias 0.
 }
 
 at::Tensor VideoEncoderImpl::forward(const at::Tensor& clips) {

@@ -15,6 +15,7 @@
 #include "tests/support/capture_sink.h"
 #include "tests/support/media_fixtures.h"
 #include "tests/support/process.h"
+#include "tests/support/scalar_rows.h"
 
 using namespace avflow;
 using namespace avflow::media;
@@ -36,16 +37,7 @@ std::vector<Scalars> prepare(const fs::path& catalogue, const fs::path& out) {
                           node_toml("prepare", "prepare", "out = \"" + out.string() + "\"\nshort_side = 108") +
                           node_toml("cap", "test_capture") + edge_toml("titles", "prepare") + edge_toml("prepare", "cap"));
   REQUIRE(r.status == RunStatus::kFinished);
-  std::vector<Scalars> rows;
-  for (const auto& p : Captured::instance().take_in_item_order("cap")) rows.push_back(p.get<Scalars>());
-  return rows;
-}
-
-double value(const Scalars& s, const std::string& key) {
-  for (const auto& [k, v] : s.values)
-    if (k == key) return v;
-  FAIL("no " << key);
-  return 0;
+  return take_scalars("cap");
 }
 
 std::vector<Snippet> decoded(const fs::path& file) {
@@ -85,8 +77,8 @@ TEST_CASE("prepare writes a shard that gives back PCM exactly and frames within 
   const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
   auto rows = prepare(data, out);
   REQUIRE(rows.size() == 1);
-  CHECK(value(rows[0], "snippets") == 2);
-  CHECK(value(rows[0], "prepared") == 1);
+  CHECK(scalar(rows[0], "snippets") == 2);
+  CHECK(scalar(rows[0], "prepared") == 1);
   ShardFile shard(out / "film.avshard");
   CHECK(shard.count() == 2);
   CHECK(shard.header().title == "film");
@@ -131,13 +123,13 @@ TEST_CASE("re-running prepare reuses whole shards and redoes half-written or cor
   const fs::path file = out / "film.avshard";
   const auto written = fs::last_write_time(file);
   auto again = prepare(data, out);
-  CHECK(value(again[0], "reused") == 1);
+  CHECK(scalar(again[0], "reused") == 1);
   CHECK(fs::last_write_time(file) == written);
   // A run that died mid-title left a partial file; another left a broken shard.
   std::ofstream(out / "film.avshard.partial") << "half";
   fs::resize_file(file, 100);
   auto redo = prepare(data, out);
-  CHECK(value(redo[0], "prepared") == 1);
+  CHECK(scalar(redo[0], "prepared") == 1);
   CHECK(ShardFile(file).count() == 2);
   CHECK_FALSE(fs::exists(out / "film.avshard.partial"));
 }

@@ -17,6 +17,7 @@
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
+#include "tests/support/scalar_rows.h"
 
 using namespace avflow;
 using namespace avflow::media;
@@ -98,16 +99,9 @@ Scalars prepare_one(const fs::path& catalogue, const fs::path& out, const std::s
                           node_toml("prepare", "prepare", "out = \"" + out.string() + "\"\n" + extra) +
                           node_toml("cap", "test_capture") + edge_toml("titles", "prepare") + edge_toml("prepare", "cap"));
   REQUIRE(r.status == RunStatus::kFinished);
-  auto rows = Captured::instance().take_in_item_order("cap");
+  auto rows = take_scalars("cap");
   REQUIRE(rows.size() == 1);
-  return rows[0].get<Scalars>();
-}
-
-double value(const Scalars& s, const std::string& key) {
-  for (const auto& [k, v] : s.values)
-    if (k == key) return v;
-  FAIL("no " << key);
-  return 0;
+  return rows[0];
 }
 
 }  // namespace
@@ -123,16 +117,16 @@ TEST_CASE("prepare stores the scene starts it detects, and redoes shards written
   const fs::path file = shard_path(out.string(), ref.id);
 
   const Scalars without = prepare_one(data, out, "scenes = false");
-  CHECK(value(without, "scenes") == 0);
+  CHECK(scalar(without, "scenes") == 0);
   CHECK_FALSE(ShardFile(file).has_scenes());
 
   const Scalars with = prepare_one(data, out);
-  CHECK(value(with, "prepared") == 1);  // written again, now with scenes
+  CHECK(scalar(with, "prepared") == 1);  // written again, now with scenes
   ShardFile shard(file);
   REQUIRE(shard.has_scenes());
   const std::vector<int64_t>& starts = shard.scene_starts();
-  CHECK(value(with, "scenes") == static_cast<double>(starts.size() + 1));
-  CHECK(value(with, "shots") >= value(with, "scenes"));
+  CHECK(scalar(with, "scenes") == static_cast<double>(starts.size() + 1));
+  CHECK(scalar(with, "shots") >= scalar(with, "scenes"));
   CHECK_FALSE(starts.empty());
   // Every stored start is the snippet (16 frames) in which a planned cut lies,
   // or the one after it.
@@ -146,5 +140,5 @@ TEST_CASE("prepare stores the scene starts it detects, and redoes shards written
     for (int64_t f : cuts) near_cut |= starts[i] == f / 16 || starts[i] == f / 16 + 1;
     CHECK(near_cut);
   }
-  CHECK(value(prepare_one(data, out), "reused") == 1);
+  CHECK(scalar(prepare_one(data, out), "reused") == 1);
 }

@@ -11,6 +11,7 @@
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
+#include "tests/support/scalar_rows.h"
 #include "tests/support/tensor_feed.h"
 
 using namespace avflow;
@@ -52,16 +53,7 @@ std::vector<Scalars> train(int steps, bool same, const std::string& extra = "") 
   auto r = run_graph_text(train_graph(extra));
   INFO((r.failures.empty() ? "" : r.failures[0].str()));
   REQUIRE(r.status == RunStatus::kFinished);
-  std::vector<Scalars> rows;
-  for (const auto& p : Captured::instance().take_in_item_order("cap")) rows.push_back(p.get<Scalars>());
-  return rows;
-}
-
-double value(const Scalars& s, const std::string& key) {
-  for (const auto& [k, v] : s.values)
-    if (k == key) return v;
-  FAIL("no " << key);
-  return 0;
+  return take_scalars("cap");
 }
 
 }  // namespace
@@ -71,20 +63,20 @@ TEST_CASE("train_step takes one step per pair of batches and reports loss, lr an
   REQUIRE(rows.size() == 3);
   for (size_t i = 0; i < rows.size(); ++i) {
     CHECK(rows[i].step == static_cast<int64_t>(i + 1));
-    CHECK(std::isfinite(value(rows[i], "loss")));
-    CHECK(value(rows[i], "grad_norm") > 0);
-    CHECK(value(rows[i], "clips_per_s") > 0);
+    CHECK(std::isfinite(scalar(rows[i], "loss")));
+    CHECK(scalar(rows[i], "grad_norm") > 0);
+    CHECK(scalar(rows[i], "clips_per_s") > 0);
   }
   // Warm-up over the first epoch (4 steps) from lr_start to lr_peak.
-  CHECK(value(rows[0], "lr") == Approx(0.001));
-  CHECK(value(rows[1], "lr") == Approx(0.0015));
-  CHECK(value(rows[2], "epoch") == Approx(0.75));
+  CHECK(scalar(rows[0], "lr") == Approx(0.001));
+  CHECK(scalar(rows[1], "lr") == Approx(0.0015));
+  CHECK(scalar(rows[2], "epoch") == Approx(0.75));
 }
 
 TEST_CASE("training on one fixed batch lowers its loss", "[model][train]") {
   const auto rows = train(12, true);
   REQUIRE(rows.size() == 12);
-  CHECK(value(rows[11], "loss") < value(rows[0], "loss") - 0.2);
+  CHECK(scalar(rows[11], "loss") < scalar(rows[0], "loss") - 0.2);
 }
 
 TEST_CASE("a resumed run continues the uninterrupted run's losses step for step", "[model][train]") {
@@ -98,7 +90,7 @@ TEST_CASE("a resumed run continues the uninterrupted run's losses step for step"
   TensorFeed::instance().set("video", {all_video.begin(), all_video.begin() + 3});
   TensorFeed::instance().set("audio", {all_audio.begin(), all_audio.begin() + 3});
   REQUIRE(run_graph_text(train_graph(ckpt)).status == RunStatus::kFinished);
-  auto first = Captured::instance().take_in_item_order("cap");
+  const auto first = take_scalars("cap");
   CHECK(model::latest_checkpoint_step(fs::path(dir.path()) / "ckpt") == 3);
   CHECK(fs::exists(fs::path(dir.path()) / "ckpt" / "video_encoder.pt"));
   CHECK(fs::exists(fs::path(dir.path()) / "ckpt" / "audio_encoder.pt"));
@@ -106,17 +98,17 @@ TEST_CASE("a resumed run continues the uninterrupted run's losses step for step"
   TensorFeed::instance().set("video", {all_video.begin() + 3, all_video.end()});
   TensorFeed::instance().set("audio", {all_audio.begin() + 3, all_audio.end()});
   REQUIRE(run_graph_text(train_graph(ckpt + "resume = true\n")).status == RunStatus::kFinished);
-  auto second = Captured::instance().take_in_item_order("cap");
+  const auto second = take_scalars("cap");
   REQUIRE(first.size() == 3);
   REQUIRE(second.size() == 3);
   for (int i = 0; i < 3; ++i) {
-    const Scalars& a = first[static_cast<size_t>(i)].get<Scalars>();
-    const Scalars& b = second[static_cast<size_t>(i)].get<Scalars>();
+    const Scalars& a = first[static_cast<size_t>(i)];
+    const Scalars& b = second[static_cast<size_t>(i)];
     CHECK(a.step == i + 1);
     CHECK(b.step == i + 4);
-    CHECK(value(a, "loss") == Approx(value(whole[static_cast<size_t>(i)], "loss")).epsilon(1e-6));
-    CHECK(value(b, "loss") == Approx(value(whole[static_cast<size_t>(i) + 3], "loss")).epsilon(1e-6));
-    CHECK(value(b, "lr") == Approx(value(whole[static_cast<size_t>(i) + 3], "lr")));
+    CHECK(scalar(a, "loss") == Approx(scalar(whole[static_cast<size_t>(i)], "loss")).epsilon(1e-6));
+    CHECK(scalar(b, "loss") == Approx(scalar(whole[static_cast<size_t>(i) + 3], "loss")).epsilon(1e-6));
+    CHECK(scalar(b, "lr") == Approx(scalar(whole[static_cast<size_t>(i) + 3], "lr")));
   }
 }
 
