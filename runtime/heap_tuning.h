@@ -4,8 +4,15 @@
 // memory every step: 13x slower on the quickstart model
 // (bench/train_step_throughput.cpp prints both). With mmap off and trimming
 // off, freed blocks are reused, as PyTorch's caching allocators do on GPUs;
-// the cost is that the process keeps its peak heap. AVFLOW_SYSTEM_MALLOC=1
-// leaves glibc's defaults alone.
+// the cost is that the process keeps its peak heap.
+//
+// All threads share glibc's main arena too. A thread other than main gets an
+// arena of 64 MiB mmapped heaps, and glibc unmaps such a heap as soon as it
+// is empty whatever the trim threshold says; when a graph's trainer landed on
+// a worker thread, every step faulted its activations in again (quickstart:
+// 12.7 M page faults and 110 s instead of 1.1 M and 33 s, decided by which
+// thread ran the first step). One arena costs a lock shared by a few threads.
+// AVFLOW_SYSTEM_MALLOC=1 leaves glibc's defaults alone.
 #pragma once
 
 namespace avflow::cli {
