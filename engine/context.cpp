@@ -40,4 +40,19 @@ void Context::check_emit_type(size_t index, const Packet& packet) const {
                            port.name + "' of type '" + std::string(port.type->name) + "'");
 }
 
+void Context::publish(const std::string& name, int64_t value) {
+  if (!side_values_) throw std::logic_error("side value '" + name + "' published outside open()");
+  auto [it, added] = side_values_->emplace(name, SideValue{value, node_});
+  if (!added && it->second.value != value)
+    throw std::runtime_error("side value '" + name + "' = " + std::to_string(value) + " conflicts with " +
+                             std::to_string(it->second.value) + " published by node '" + it->second.node + "'");
+}
+
+std::optional<int64_t> Context::published(const std::string& name) const {
+  if (!side_values_) throw std::logic_error("side value '" + name + "' read outside open()");
+  auto it = side_values_->find(name);
+  if (it == side_values_->end()) return std::nullopt;
+  return it->second.value;
+}
+
 }  // namespace avflow

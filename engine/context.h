@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/contract.h"
@@ -22,6 +24,16 @@ class Emitter {
   virtual ~Emitter() = default;
   virtual void emit(size_t output_index, Packet packet) = 0;
 };
+
+// Side values: named integers one operator states in open() for others to
+// read in theirs (a sampler's steps per epoch, read by a trainer's
+// schedule), so a graph does not repeat a number that one node knows.
+// Sources open first, then every node in topological order.
+struct SideValue {
+  int64_t value = 0;
+  std::string node;  // who published it
+};
+using SideValues = std::map<std::string, SideValue>;
 
 // Why close() is called.
 enum class CloseReason { kFinished, kCancelled, kFailed };
@@ -81,6 +93,24 @@ class Context {
   void expect_items(uint64_t total) {
     if (expected_) expected_->store(total, std::memory_order_relaxed);
   }
+  // In open(): numbers this source's items from `first` on (default 0). A
+  // source that resumes a stream (a sampler continuing from a checkpoint)
+  // continues the numbering of the run it resumes, so per-item random
+  // streams downstream (ctx.item()) draw what they drew in that run.
+  void number_items_from(uint64_t first) {
+    if (first_item_) *first_item_ = first;
+  }
+
+  // In open(): true when the run was asked to resume (`avflow run --resume`):
+  // operators holding state across runs (a trainer, a sampler) continue
+  // from what they saved.
+  bool resuming() const { return resuming_; }
+
+  // In open(): publishes a side value. Publishing a name another node
+  // published with a different value throws, naming both nodes.
+  void publish(const std::string& name, int64_t value);
+  // In open(): a side value published by a node opened earlier, if any.
+  std::optional<int64_t> published(const std::string& name) const;
 
   // True once a cancellation (Ctrl-C, SIGTERM, a failure elsewhere) began.
   bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
@@ -94,6 +124,9 @@ class Context {
   }
   void set_item(uint64_t item) { item_ = item; }
   void set_expected_sink(std::atomic<uint64_t>* sink) { expected_ = sink; }
+  void set_first_item_sink(uint64_t* sink) { first_item_ = sink; }
+  void set_resuming(bool resuming) { resuming_ = resuming; }
+  void set_side_values(SideValues* values) { side_values_ = values; }
 
  private:
   size_t index_of_input(const void* decl) const;
@@ -107,10 +140,13 @@ class Context {
   const std::atomic<bool>* cancelled_;
   Emitter* emitter_ = nullptr;
   std::atomic<uint64_t>* expected_ = nullptr;
+  uint64_t* first_item_ = nullptr;
+  SideValues* side_values_ = nullptr;
   const Packet* packet_ = nullptr;
   size_t input_index_ = 0;
   uint64_t item_ = 0;
   bool end_of_stream_ = false;
+  bool resuming_ = false;
 };
 
 template <class T>

@@ -51,6 +51,8 @@ void Contract::check(const std::string& op) const {
     fail("more than " + std::to_string(kMaxPorts) + " ports in one direction");
   if (one_to_one && (inputs.size() != 1 || outputs.size() != 1))
     fail("kOneToOne needs exactly one input and one output");
+  if (holds_inputs && (concurrency != Concurrency::kSerial || inputs.empty() || outputs.empty()))
+    fail("kHoldsInputs needs a serial operator with inputs and outputs");
   std::set<std::string> seen;
   for (const auto& p : inputs)
     if (!seen.insert("in:" + p.name).second) fail("input port '" + p.name + "' declared twice");

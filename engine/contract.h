@@ -24,6 +24,13 @@ enum class OnCancel { kDrain, kDrop };
 inline constexpr struct ParallelTrait {} kParallel{};        // process() is reentrant; output order kept
 inline constexpr struct DropOnCancelTrait {} kDropOnCancel{};  // skip queued items on Ctrl-C
 inline constexpr struct OneToOneTrait {} kOneToOne{};          // at most one output per input
+// Inputs stay in flight until a later emit (a batcher, a trainer pairing
+// batches): an input that made no emit keeps counting against its source's
+// max_in_flight until the node emits, so what the node holds bounds the data
+// path ahead of it. Serial operators with outputs only. A graph whose
+// max_in_flight is smaller than what such a node must hold before it emits
+// stalls, and the run fails saying so.
+inline constexpr struct HoldsInputsTrait {} kHoldsInputs{};
 
 class Registry;
 
@@ -57,6 +64,7 @@ struct Contract {
   Concurrency concurrency = Concurrency::kSerial;
   OnCancel on_cancel = OnCancel::kDrain;
   bool one_to_one = false;
+  bool holds_inputs = false;
   ParamsCheckFn params_check = nullptr;
 
   Shape shape() const;
@@ -82,6 +90,7 @@ template <class T> void add_to(Contract& c, const Param<T>& p) { c.params.push_b
 inline void add_to(Contract& c, ParallelTrait) { c.concurrency = Concurrency::kParallel; }
 inline void add_to(Contract& c, DropOnCancelTrait) { c.on_cancel = OnCancel::kDrop; }
 inline void add_to(Contract& c, OneToOneTrait) { c.one_to_one = true; }
+inline void add_to(Contract& c, HoldsInputsTrait) { c.holds_inputs = true; }
 inline void add_to(Contract& c, ParamsCheck check) { c.params_check = check.fn; }
 }  // namespace detail
 

@@ -27,6 +27,7 @@ std::string traits_text(const Contract& c) {
   std::string s = std::string(to_string(c.shape()));
   s += c.concurrency == Concurrency::kParallel ? ", parallel" : ", serial";
   if (c.on_cancel == OnCancel::kDrop) s += ", drops queued items on cancel";
+  if (c.holds_inputs) s += ", holds inputs in flight until it emits";
   return s;
 }
 

@@ -99,12 +99,22 @@ struct NodeState final : detail::TicketOwner {
   bool opened = false;
   bool drop_on_cancel = false;
   bool serial = true;  // process() calls never overlap: see bump()
+  bool holds_inputs = false;  // kHoldsInputs: see EmitTicket
   Executor::Impl* impl = nullptr;
+  // kHoldsInputs: tickets of inputs that made no emit yet (serial: one
+  // process() call at a time touches it).
+  std::vector<TicketRef> held;
 
   std::vector<flow::receiver<Msg>*> inputs;                    // per input port
   std::vector<flow::sender<Msg>*> outputs;                     // per output port
   std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
   std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
+
+  uint64_t held_items() const {
+    uint64_t n = 0;
+    for (const auto& t : held) n += t.get()->items;
+    return n;
+  }
 
   // Sources.
   std::function<void()> activate;
@@ -113,6 +123,7 @@ struct NodeState final : detail::TicketOwner {
   flow::function_node<flow::continue_msg, flow::continue_msg>* deferred_release = nullptr;
   std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
   bool ended = false;
+  uint64_t first_seq = 0;  // Context::number_items_from
   uint64_t next_seq = 0;
 
   void release_ticket() noexcept override;
@@ -126,6 +137,7 @@ struct Executor::Impl {
   // destroyed read it to learn that the limiters are gone.
   std::atomic<bool> live{true};
   std::vector<std::unique_ptr<NodeState>> states;  // by node index
+  SideValues side_values;  // published in open(), which runs on one thread
   // The graph gets an arena of its own. A flow::graph joins the arena of the
   // thread that constructs it; when that thread already has one (it ran a
   // graph before) and run() is called from another thread, every task is
@@ -152,7 +164,20 @@ struct Executor::Impl {
   ~Impl() {
     live.store(false);  // tickets destroyed with queued messages must not touch limiters
     tbb_nodes.clear();
+    release_held();     // while every source's state still exists
   }
+
+  void release_held() {
+    for (auto& s : states) s->held.clear();
+  }
+
+  // After the graph went idle with no stop requested, every source must have
+  // ended and handed on all it made; otherwise it waits on its limiter for
+  // tickets that nodes hold (kHoldsInputs) until more items come: max_in_flight
+  // is smaller than what those nodes hold before they emit. Returns the
+  // explanation, empty when the run is not stalled.
+  std::string stall_explanation() const;
+
 
   bool stopping() const {
     return cancel.load(std::memory_order_relaxed) || failed.load(std::memory_order_relaxed);
@@ -272,37 +297,75 @@ void add_output_ports(NodeState& s, Node& node) {
   throw std::logic_error("a kOneToOne operator emitted a second item for one input");
 }
 
+// The ticket the emits of one serial process() call carry: the input's. An
+// operator that holds its inputs (kHoldsInputs) keeps an input that made no
+// emit in flight: its ticket waits in the node and joins, with the others
+// waiting, the group ticket of the next call that emits. A batcher's
+// upstream then runs at most max_in_flight items ahead of what it emitted.
+class EmitTicket {
+ public:
+  EmitTicket(NodeState& s, const TicketRef& in) : s_(s), in_(in) {}
+  EmitTicket(const EmitTicket&) = delete;
+  EmitTicket& operator=(const EmitTicket&) = delete;
+  ~EmitTicket() {
+    if (s_.holds_inputs && !emitted_) hold_input();
+  }
+  const TicketRef& get() {
+    if (!emitted_) {
+      emitted_ = true;
+      if (s_.holds_inputs && !s_.held.empty()) {
+        hold_input();
+        const uint64_t seq = s_.held.back().get()->seq;
+        group_ = detail::TicketGroup::create(std::exchange(s_.held, {}), seq);
+      }
+    }
+    return group_.get() ? group_ : in_;
+  }
+
+ private:
+  // Consecutive inputs often share a ticket (the packets of one group); it is
+  // held once.
+  void hold_input() {
+    if (in_.get() && (s_.held.empty() || s_.held.back().get() != in_.get())) s_.held.push_back(in_);
+  }
+
+  NodeState& s_;
+  const TicketRef& in_;
+  TicketRef group_;
+  bool emitted_ = false;
+};
+
 // Emitter for a kOneToOne function: at most one packet, into the return slot.
 class SlotEmitter final : public Emitter {
  public:
-  SlotEmitter(NodeState& s, const TicketRef& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
+  SlotEmitter(NodeState& s, EmitTicket& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
   void emit(size_t, Packet packet) override {
     if (out_.packet)
       second_item_for_one_input();
     bump(s_.counters.items_out[0], 1, s_.serial);
     out_.packet = std::move(packet);
-    out_.ticket = ticket_;
+    out_.ticket = ticket_.get();
   }
 
  private:
   NodeState& s_;
-  const TicketRef& ticket_;
+  EmitTicket& ticket_;
   Msg& out_;
 };
 
-// Emitter for multifunction nodes: straight into the tbb output port.
+// Emitter for serial multifunction nodes: straight into the tbb output port.
 template <class Ports>
 class PortsEmitter final : public Emitter {
  public:
-  PortsEmitter(NodeState& s, const TicketRef& ticket, Ports& ports) : s_(s), ticket_(ticket), ports_(ports) {}
+  PortsEmitter(NodeState& s, EmitTicket& ticket, Ports& ports) : s_(s), ticket_(ticket), ports_(ports) {}
   void emit(size_t i, Packet packet) override {
     bump(s_.counters.items_out[i], 1, s_.serial);
-    put_to_port(ports_, i, Msg{ticket_, std::move(packet), 0});
+    put_to_port(ports_, i, Msg{ticket_.get(), std::move(packet), 0});
   }
 
  private:
   NodeState& s_;
-  const TicketRef& ticket_;
+  EmitTicket& ticket_;
   Ports& ports_;
 };
 
@@ -464,8 +527,11 @@ void Executor::Impl::build_function(NodeState& s) {
   using Node = flow::multifunction_node<Msg, std::tuple<Msg>>;
   auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
     Msg out;
-    SlotEmitter emitter(s, in.ticket, out);
-    process(s, 0, in, emitter);
+    {
+      EmitTicket ticket(s, in.ticket);
+      SlotEmitter emitter(s, ticket, out);
+      process(s, 0, in, emitter);
+    }
     if (out.packet) std::get<0>(ports).try_put(std::move(out));
   });
   s.inputs.push_back(node.get());
@@ -553,7 +619,8 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     if (!s.serial) return build_ordered_parallel<NOut>(s);
     using Node = flow::multifunction_node<Msg, Ports>;
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
-      PortsEmitter<typename Node::output_ports_type> emitter(s, in.ticket, ports);
+      EmitTicket ticket(s, in.ticket);
+      PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, 0, in, emitter);
     });
     s.inputs.push_back(node.get());
@@ -566,7 +633,8 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     auto idx = std::make_unique<Idx>(g);
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const In& in, typename Node::output_ports_type& ports) {
       const Msg& m = in.template cast_to<Msg>();
-      PortsEmitter<typename Node::output_ports_type> emitter(s, m.ticket, ports);
+      EmitTicket ticket(s, m.ticket);
+      PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, in.tag(), m, emitter);
     });
     flow::make_edge(*idx, *node);
@@ -597,6 +665,7 @@ void Executor::Impl::build() {
     s->impl = this;
     s->drop_on_cancel = node.op->contract.on_cancel == OnCancel::kDrop;
     s->serial = node.op->contract.concurrency == Concurrency::kSerial;
+    s->holds_inputs = node.op->contract.holds_inputs;
     s->op = node.op->factory();
     s->downstream.resize(node.op->contract.outputs.size());
     states.push_back(std::move(s));
@@ -637,9 +706,13 @@ RunResult Executor::run() {
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
     ctx.bind(&no_emit);
     ctx.set_expected_sink(&s.counters.expected);
+    ctx.set_resuming(m.graph.settings.resume);
+    ctx.set_side_values(&m.side_values);
+    if (s.contract->shape() == Shape::kSource) ctx.set_first_item_sink(&s.next_seq);
     try {
       s.op->open(ctx);
       s.opened = true;
+      s.first_seq = s.next_seq;
     } catch (...) {
       m.fail(s, "open", nullptr, current_exception_text());
       break;
@@ -650,6 +723,13 @@ RunResult Executor::run() {
     for (size_t i : m.graph.topo_order)
       if (m.states[i]->activate) m.states[i]->activate();
     m.g.wait_for_all();
+    if (!m.stopping()) {
+      if (std::string stall = m.stall_explanation(); !stall.empty()) {
+        std::lock_guard<std::mutex> lock(m.failure_mu);
+        m.failures.push_back(RunFailure{"", "run", "", stall});
+        m.failed.store(true);
+      }
+    }
   }
 
   // End of stream: each node, in topological order, may flush what it holds;
@@ -665,10 +745,13 @@ RunResult Executor::run() {
       } catch (...) {
         m.fail(s, "finish", nullptr, current_exception_text());
       }
+      s.held.clear();  // what finish() flushed went out without tickets
       m.g.wait_for_all();
       if (m.stopping()) break;
     }
   }
+  m.release_held();
+  m.g.wait_for_all();
 
   RunResult result;
   result.status = m.failed ? RunStatus::kFailed : cancelled() ? RunStatus::kCancelled : RunStatus::kFinished;
@@ -688,6 +771,29 @@ RunResult Executor::run() {
   result.failures = m.failures;
   result.metrics = metrics();
   return result;
+}
+
+std::string Executor::Impl::stall_explanation() const {
+  std::string blocked, holders;
+  for (size_t i : graph.topo_order) {
+    const NodeState& s = *states[i];
+    if (s.contract->shape() == Shape::kSource) {
+      uint64_t handed_on = 0;
+      for (size_t p = 0; p < s.contract->outputs.size(); ++p)
+        handed_on += s.counters.items_out[p].load(std::memory_order_relaxed);
+      if (!s.ended || !s.pending.empty() || handed_on < s.next_seq - s.first_seq)
+        blocked += std::string(blocked.empty() ? "" : ", ") + "'" + s.spec->name + "'";
+    }
+    if (!s.held.empty())
+      holders += std::string(holders.empty() ? "" : ", ") + "'" + s.spec->name + "' holds " +
+                 std::to_string(s.held_items());
+  }
+  if (blocked.empty()) return "";
+  std::string why = "the graph stalled: source " + blocked + " waits for items in flight to come back (max_in_flight " +
+                    std::to_string(graph.settings.max_in_flight) + ")";
+  if (holders.empty()) return why + ", but no node holds any";
+  return why + " while nodes hold them waiting for more (" + holders +
+         "); set [graph] max_in_flight above what those nodes hold before they emit (a batch holds its size)";
 }
 
 MetricsSnapshot Executor::metrics() const {

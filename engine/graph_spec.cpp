@@ -328,10 +328,12 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
         spec.settings.max_in_flight = std::get<int64_t>(o.value);
       } else if (o.param == "name" && std::holds_alternative<std::string>(o.value)) {
         spec.settings.name = std::get<std::string>(o.value);
+      } else if (o.param == "resume" && std::holds_alternative<bool>(o.value)) {
+        spec.settings.resume = std::get<bool>(o.value);
       } else {
         errors.push_back({o.where, "", "--set graph." + o.param +
                                            ": settable graph keys are max_in_flight (integer in " +
-                                           max_in_flight_range() + ") and name"});
+                                           max_in_flight_range() + "), name and resume (true or false)"});
       }
       continue;
     }

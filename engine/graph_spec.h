@@ -67,6 +67,9 @@ struct GraphSettings {
   std::string name;
   std::string doc;
   int64_t max_in_flight = 32;
+  // Set by `avflow run --resume` (or --set graph.resume=true), not in files:
+  // operators that saved state continue from it (Context::resuming()).
+  bool resume = false;
 };
 
 struct GraphSpec {

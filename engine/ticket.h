@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace avflow::detail {
 
@@ -23,15 +24,16 @@ class TicketOwner {
 struct Ticket {
   std::atomic<uint32_t> refs{1};
   TicketOwner* owner;
-  uint64_t seq;  // the item's sequence number at its source
+  uint64_t seq;         // the item's sequence number at its source
+  uint64_t items = 1;   // source items it stands for (a group: its members')
 };
 
 class TicketRef {
  public:
   TicketRef() = default;
-  static TicketRef create(TicketOwner* owner, uint64_t seq) {
+  static TicketRef create(TicketOwner* owner, uint64_t seq, uint64_t items = 1) {
     TicketRef r;
-    r.t_ = new Ticket{{1}, owner, seq};
+    r.t_ = new Ticket{{1}, owner, seq, items};
     return r;
   }
   TicketRef(const TicketRef& o) noexcept : t_(o.t_) {
@@ -55,6 +57,26 @@ class TicketRef {
 
  private:
   Ticket* t_ = nullptr;
+};
+
+// A ticket standing for several: those of the inputs an operator held
+// (kHoldsInputs) until it emitted. They go back, each to its source, when the
+// last message carrying the group is gone.
+class TicketGroup final : public TicketOwner {
+ public:
+  // `members` must not be empty; seq: the item reported in error messages.
+  static TicketRef create(std::vector<TicketRef> members, uint64_t seq) {
+    uint64_t items = 0;
+    for (const auto& m : members) items += m.get()->items;
+    auto* group = new TicketGroup(std::move(members));
+    return TicketRef::create(group, seq, items);
+  }
+  void release_ticket() noexcept override { delete this; }  // releases the members
+  const char* source_name() const noexcept override { return members_.back().get()->owner->source_name(); }
+
+ private:
+  explicit TicketGroup(std::vector<TicketRef> members) : members_(std::move(members)) {}
+  std::vector<TicketRef> members_;
 };
 
 }  // namespace avflow::detail

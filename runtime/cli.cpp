@@ -20,6 +20,7 @@ const std::map<std::string, std::set<std::string>> kValueOptions = {
 };
 const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
+    {"--resume", {"run"}},
     {"--markdown", {"ops"}},
 };
 
@@ -75,6 +76,7 @@ Args parse_args(int argc, char** argv) {
       if (!accepts(f->second, a.command))
         throw UsageError("option " + arg + " does not apply to 'avflow " + a.command + "'");
       a.options[arg] = "";
+      if (arg == "--resume") a.sets.push_back("graph.resume=true");  // the same switch, for every operator
     } else if (arg.size() > 1 && arg[0] == '-') {
       throw UsageError("unknown option '" + arg + "'" + did_you_mean(arg, known_options()));
     } else if (a.command.empty()) {
@@ -132,6 +134,9 @@ Options:
   --set NODE.PARAM=VALUE  override a parameter (repeatable); VALUE is a TOML
                           value (16, 0.5, true, "x", [1, 2]) or a bare string.
                           --set graph.max_in_flight=N bounds items in flight.
+  --resume                continue from the run's checkpoints: a trainer
+                          restores its latest one, a sampler with
+                          resume_from seeks to the step it holds
   --threads N             worker threads (default: all cores)
   --metrics               print per-node metrics at the end
   --metrics-every SEC     log per-node metrics every SEC seconds

@@ -614,13 +614,14 @@ class TestAnySink final : public TestOp {
 };
 
 // Keeps whole packets in its state and passes them on in groups, as a batcher
-// does; whatever it holds must not count against the source's limit.
-class TestHold final : public TestOp {
+// does. test_hold does not declare kHoldsInputs: what it holds must not count
+// against the source's limit. test_hold_in_flight declares it: what it holds
+// stays in flight until it passes the group on.
+class TestHoldBase : public TestOp {
  public:
   static inline const In<Any> kIn{"in", "anything"};
   static inline const Out<Any> kOut{"out", "the same packets, in groups"};
   static inline const Param<int64_t> kSize{"size", 10, Range{1, 100000}, "packets held before passing them on"};
-  AVFLOW_CONTRACT(kIn, kOut, kSize);
 
   void process(Context& ctx) override {
     held_.push_back(ctx.input_packet(kIn));
@@ -634,6 +635,16 @@ class TestHold final : public TestOp {
     held_.clear();
   }
   std::vector<Packet> held_;
+};
+
+class TestHold final : public TestHoldBase {
+ public:
+  AVFLOW_CONTRACT(kIn, kOut, kSize);
+};
+
+class TestHoldInFlight final : public TestHoldBase {
+ public:
+  AVFLOW_CONTRACT(kIn, kOut, kSize, kHoldsInputs);
 };
 
 class TestOptionalSink final : public TestOp {
@@ -666,6 +677,7 @@ AVFLOW_REGISTER(TestSlowSink, "test_slow_sink", "records numbers, slowly or behi
 AVFLOW_REGISTER(TestSlowDropSink, "test_slow_drop_sink", "test_slow_sink that drops queued items on cancel (test)");
 AVFLOW_REGISTER(TestTrackedSink, "test_tracked_sink", "consumes counted values (test)");
 AVFLOW_REGISTER(TestAnySink, "test_any_sink", "accepts any payload (test)");
+AVFLOW_REGISTER(TestHoldInFlight, "test_hold_in_flight", "passes packets on in groups, holding them in flight (test)");
 AVFLOW_REGISTER(TestHold, "test_hold", "holds packets and passes them on in groups (test)");
 AVFLOW_REGISTER(TestOptionalSink, "test_optional_sink", "a sink whose input may stay unconnected (test)");
 
