@@ -2,11 +2,30 @@
 # Builds avflow against the CUDA LibTorch of the GPU machine's PyTorch (with
 # avflow's own CUDA kernels, nvcc being there), runs the whole test suite and
 # every benchmark, in one call. Run it on the lent GPU machine from the
-# repository root, after `bash ../shared/gpu/fetch-debs.sh` here, carrying
-# .gpudebs:   . .gpudebs/env.sh && bash scripts/gpu-check.sh
+# repository root, after fetching the Debian packages here (the shared list
+# plus ours below):
+#   bash ../shared/gpu/fetch-debs.sh $(bash scripts/gpu-check.sh --debs)
+# then carrying .gpudebs:   . .gpudebs/env.sh && bash scripts/gpu-check.sh
 # Logs go to $OUT (the device tool's return folder) when it is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Debian 12 packages avflow needs beyond fetch-debs.sh's list: cairo (the plot
+# operator) with every -dev package its cairo.pc requires, and their libraries.
+extra_debs=(
+  libcairo2-dev libpixman-1-dev libfontconfig-dev libfreetype-dev libpng-dev libbrotli-dev libexpat1-dev
+  libx11-dev libxau-dev libxdmcp-dev libxcb1-dev libxcb-render0-dev libxcb-shm0-dev libxext-dev
+  libxrender-dev x11proto-dev
+  libcairo2 libpixman-1-0 libfontconfig1 fontconfig-config fonts-dejavu-core libfreetype6 libpng16-16
+  libbrotli1 libexpat1 libx11-6 libx11-data libxau6 libxdmcp6 libbsd0 libmd0 libxcb1 libxcb-render0
+  libxcb-shm0 libxext6 libxrender1
+)
+if [ "${1:-}" = "--debs" ]; then
+  echo "${extra_debs[@]}"
+  exit 0
+fi
+# cairo's text goes through fontconfig: on a machine without fonts of its
+# own, let the carried fontconfig read its configuration and DejaVu fonts.
+[ -f /etc/fonts/fonts.conf ] || [ ! -d /opt/avdeps/etc/fonts ] || export FONTCONFIG_SYSROOT=/opt/avdeps
 log=${OUT:-build-gpu}/gpu-check.log
 mkdir -p "$(dirname "$log")"
 exec > >(tee "$log") 2>&1

@@ -15,6 +15,7 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav gstreamer1.0-rtsp libgstrtspserver-1.0-dev
   libturbojpeg0-dev
+  libcairo2-dev
   graphviz
 )
 
