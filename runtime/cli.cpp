@@ -1,5 +1,7 @@
 #include "runtime/cli.h"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "engine/diagnostics.h"
@@ -8,7 +10,7 @@ namespace avflow::cli {
 
 namespace {
 
-const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue"};
+const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch"};
 // Options that take a value, and flags, with the commands that accept them
 // ("*" = every command).
 const std::map<std::string, std::set<std::string>> kValueOptions = {
@@ -17,6 +19,7 @@ const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"-o", {"dot"}},
     {"--seed", {"demo-catalogue"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
+    {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
 };
 const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
@@ -58,6 +61,11 @@ Args parse_args(int argc, char** argv) {
         has_inline_value = true;
       }
     }
+    if (arg == "--") {
+      if (a.command != "launch") throw UsageError("'--' only ends the options of 'avflow launch'");
+      a.passthrough.assign(argv + i + 1, argv + argc);
+      break;
+    }
     if (arg == "--help" || arg == "-h") {
       a.help = true;
     } else if (arg == "--version") {
@@ -83,13 +91,28 @@ Args parse_args(int argc, char** argv) {
       if (!kCommands.count(arg))
         throw UsageError("unknown command '" + arg + "'" +
                          did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
-                         "; commands: run, check, ops, dot, demo-catalogue");
+                         "; commands: run, check, ops, dot, demo-catalogue, launch");
       a.command = arg;
     } else {
       a.positional.push_back(arg);
     }
   }
   return a;
+}
+
+double numeric_option(const Args& args, const std::string& name, double fallback, double lo, double hi, bool integer) {
+  auto v = args.option(name);
+  if (!v) return fallback;
+  try {
+    size_t used = 0;
+    const double d = std::stod(*v, &used);
+    if (used == v->size() && d >= lo && d <= hi && (!integer || d == std::floor(d))) return d;
+  } catch (const std::exception&) {
+    // reported below
+  }
+  char range[96];
+  std::snprintf(range, sizeof range, integer ? "a whole number in [%.0f, %.0f]" : "a number in [%g, %g]", lo, hi);
+  throw UsageError(name + " must be " + range + ", not '" + *v + "'");
 }
 
 std::string main_help() {
@@ -101,6 +124,7 @@ Usage:
   avflow ops [NAME] [--markdown]                 list operators, or describe one
   avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
   avflow demo-catalogue OUT_DIR [options]        write a small synthetic catalogue of movies and shows
+  avflow launch --nproc N -- run GRAPH [...]     run N processes of data-parallel training
   avflow COMMAND --help                          help for one command
 
 Options for every command:
@@ -182,6 +206,29 @@ Options:
   --shows N      shows (default 2)
   --episodes N   episodes per show (default 3)
   --minutes X    length of every title (default 2.0)
+)";
+  if (command == "launch")
+    return R"(avflow launch --nproc N [--master-port P] -- COMMAND [ARGS]...
+
+Starts N processes of this program, each running `avflow COMMAND ARGS...`
+(typically: run GRAPH --set ...), as the ranks of one data-parallel job on
+this machine, with torchrun's variables: RANK and LOCAL_RANK 0 to N-1,
+WORLD_SIZE and LOCAL_WORLD_SIZE N, MASTER_ADDR 127.0.0.1, MASTER_PORT P.
+`{rank}` in ARGS becomes each process's rank (per-rank files:
+--set log.path=metrics-{rank}.jsonl). A train_step in the graph then trains
+on its rank's share of every global batch (the sampler's; set the batch
+nodes' size to the sampler's batch_size / N) with the global loss, gradient
+and batch norm; rank 0 writes the checkpoints.
+
+Every line a process writes is passed on, to the same stream, prefixed
+with [rank R]. Ctrl-C or SIGTERM is passed on to every process (they drain
+and checkpoint; a second one exits at once). When a process fails, the
+others are stopped (SIGTERM, then SIGKILL after 10 s) and launch exits
+with its exit code (1 if it was killed), naming its rank.
+
+Options:
+  --nproc N          processes (ranks), 1 to 1024
+  --master-port P    the port of rank 0's store (default: a free one)
 )";
   return main_help();
 }

@@ -14,8 +14,9 @@ struct UsageError : std::runtime_error {
 };
 
 struct Args {
-  std::string command;                  // run, check, ops, dot, demo-catalogue; empty for --help / --version
+  std::string command;                  // run, check, ops, dot, demo-catalogue, launch; empty for --help / --version
   std::vector<std::string> positional;  // after the command
+  std::vector<std::string> passthrough;  // launch: everything after "--", the command every process runs
   std::vector<std::string> sets;        // --set node.param=value, in order
   std::vector<std::string> plugins;     // --plugin PATH
   std::map<std::string, std::string> options;  // other --name value / --flag ("")
@@ -28,6 +29,10 @@ struct Args {
 
 // Throws UsageError for unknown options or missing values.
 Args parse_args(int argc, char** argv);
+
+// --name as a number in [lo, hi] (whole when `integer`), or `fallback` when
+// absent; throws UsageError saying what it must be.
+double numeric_option(const Args& args, const std::string& name, double fallback, double lo, double hi, bool integer);
 
 std::string main_help();
 std::string command_help(const std::string& command);

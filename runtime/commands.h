@@ -10,5 +10,6 @@ int check_command(const Args& args);
 int ops_command(const Args& args);
 int dot_command(const Args& args);
 int demo_catalogue_command(const Args& args);
+int launch_command(const Args& args);
 
 }  // namespace avflow::cli

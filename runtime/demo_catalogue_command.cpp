@@ -10,26 +10,6 @@
 
 namespace avflow::cli {
 
-namespace {
-
-// --name as a number in [lo, hi] (whole when `integer`), or `fallback` when absent.
-double numeric_option(const Args& args, const std::string& name, double fallback, double lo, double hi, bool integer) {
-  auto v = args.option(name);
-  if (!v) return fallback;
-  try {
-    size_t used = 0;
-    const double d = std::stod(*v, &used);
-    if (used == v->size() && d >= lo && d <= hi && (!integer || d == std::floor(d))) return d;
-  } catch (const std::exception&) {
-    // reported below
-  }
-  char range[96];
-  std::snprintf(range, sizeof range, integer ? "a whole number in [%.0f, %.0f]" : "a number in [%g, %g]", lo, hi);
-  throw UsageError(name + " must be " + range + ", not '" + *v + "'");
-}
-
-}  // namespace
-
 int demo_catalogue_command(const Args& args) {
   if (args.positional.size() != 1) throw UsageError("needs one OUT_DIR (and nothing else)");
   media::demo::DemoCatalogueOptions o;

@@ -2,14 +2,15 @@
 
 #include <torch/nn/init.h>
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+
+#include "operators/model/sync_batch_norm.h"
 
 namespace avflow::model {
 namespace {
 
-using torch::nn::BatchNorm2d;
+using BatchNorm2d = SyncBatchNorm2d;  // torch's, over the global batch when distributed
 using torch::nn::Conv2d;
 using torch::nn::Conv2dOptions;
 using torch::nn::ReLU;

@@ -8,7 +8,7 @@
 //   [[node]]
 //   name = "train"
 //   op = "train_step"
-//   steps_per_epoch = 100        # the sampler's: epoch_snippets / batch_size
+//   steps_per_epoch = 0          # 0: the sampler's (epoch_snippets / batch_size)
 //   epochs = 10
 //   checkpoints = "runs/tv/checkpoints"
 //   checkpoint_every = 500       # steps; a checkpoint is also written at the end and on Ctrl-C
@@ -18,9 +18,14 @@
 // [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
 // clips_per_s. At the end the encoders f and g are exported beside the
 // checkpoints (video_encoder.pt, audio_encoder.pt).
+//
+// Started by `avflow launch` or torchrun (WORLD_SIZE > 1), it is one rank of
+// a data-parallel run (distributed.h, contrastive_step.h): its batches are
+// this rank's share of each global batch, the loss, the gradient and batch
+// norm are those of the global batch, and the metrics are global. Rank 0
+// alone writes checkpoints and exports; every rank restores on resume.
 #include <ATen/ATen.h>
 #include <torch/optim/adam.h>
-#include <torch/nn/utils/clip_grad.h>
 
 #include <chrono>
 #include <deque>
@@ -37,6 +42,8 @@
 #include "operators/model/av_model.h"
 #include "operators/model/checkpoint_store.h"
 #include "operators/model/contrastive_loss.h"
+#include "operators/model/contrastive_step.h"
+#include "operators/model/distributed.h"
 #include "operators/model/lr_schedule.h"
 
 namespace avflow::model {
@@ -56,7 +63,8 @@ class TrainStep final : public Operator {
   static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
   static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
   // The schedule.
-  static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", kRequired, "optimiser steps in one epoch (the sampler's epoch_snippets / batch_size)"};
+  static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", 0, Range{0, int64_t{1} << 40},
+                                                    "optimiser steps in one epoch; 0: the sampler's (its epoch over its batch size)"};
   static inline const Param<int64_t> kEpochs{"epochs", 10, Range{1, 100000}, "epochs of the cosine schedule"};
   static inline const Param<double> kWarmupEpochs{"warmup_epochs", 1.0, Range{0.0, 100000.0}, "epochs of linear warm-up"};
   static inline const Param<double> kLrStart{"lr_start", 1e-4, Range{0.0, 10.0}, "learning rate at the first step"};
@@ -66,18 +74,28 @@ class TrainStep final : public Operator {
   static inline const Param<std::string> kCheckpoints{"checkpoints", "", "folder of checkpoints and exported encoders (empty: none)"};
   static inline const Param<int64_t> kEvery{"checkpoint_every", 0, Range{0, int64_t{1} << 40}, "steps between checkpoints (0: only at the end)"};
   static inline const Param<int64_t> kKeep{"keep", 3, Range{1, 1000}, "newest checkpoints kept"};
-  static inline const Param<bool> kResume{"resume", false, "continue from the latest checkpoint in `checkpoints`"};
+  static inline const Param<bool> kResume{"resume", false, "continue from the latest checkpoint in `checkpoints` (also: avflow run --resume)"};
   static inline const Param<std::string> kDevice = ops::device_param();
-  static inline const Param<int64_t> kThreads{"threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core)"};
+  static inline const Param<int64_t> kThreads{
+      "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
+  // Data-parallel training.
+  static inline const Param<std::string> kDistributed{
+      "distributed", "auto", Choices{"auto", "off"},
+      "auto: when $WORLD_SIZE > 1 (avflow launch, torchrun), one rank of a data-parallel run over c10d (Gloo on "
+      "the CPU, NCCL on CUDA) that trains on its share of each global batch with the global loss, gradient and "
+      "batch norm, and checkpoints on rank 0 only; off: this process alone"};
+  static inline const Param<double> kDistributedTimeout{
+      "distributed_timeout", 1800.0, Range{1.0, 86400.0},
+      "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
                   kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
-                  kResume, kDevice, kThreads, ParamsCheck{&TrainStep::check});
+                  kResume, kDevice, kThreads, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  ParamsCheck{&TrainStep::check});
 
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
     std::vector<ParamProblem> problems;
     if (p.get(kResume) && p.get(kCheckpoints).empty())
       problems.push_back({kResume.spec.name, "resume needs a `checkpoints` folder to resume from"});
-    if (p.get(kStepsPerEpoch) < 1) problems.push_back({kStepsPerEpoch.spec.name, "must be at least 1"});
     if (p.get(kWarmupEpochs) > static_cast<double>(p.get(kEpochs)))
       problems.push_back({kWarmupEpochs.spec.name, "warm-up is longer than the " + std::to_string(p.get(kEpochs)) + " epochs"});
     return problems;
@@ -85,8 +103,15 @@ class TrainStep final : public Operator {
 
   void open(Context& ctx) override {
     device_ = ops::resolve_device(ctx.param(kDevice));
-    threads_ = ctx.param(kThreads) > 0 ? static_cast<int>(ctx.param(kThreads))
-                                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (ctx.param(kDistributed) == "auto")
+      group_ = Distributed::from_environment(
+          device_.type(), std::chrono::milliseconds(std::llround(ctx.param(kDistributedTimeout) * 1000)));
+    if (group_) device_ = group_->device();
+    label_ = group_ ? ctx.node() + " (" + group_->describe() + ")" : ctx.node();
+    const int local_ranks = group_ ? group_->config().local_world_size : 1;
+    threads_ = ctx.param(kThreads) > 0
+                   ? static_cast<int>(ctx.param(kThreads))
+                   : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / local_ranks);
     ModelOptions o;
     const std::vector<int64_t> blocks(4, ctx.param(kBlocks));
     o.video = {.width = ctx.param(kVideoWidth), .blocks = blocks};
@@ -98,6 +123,12 @@ class TrainStep final : public Operator {
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
     steps_per_epoch_ = ctx.param(kStepsPerEpoch);
+    if (steps_per_epoch_ == 0) {
+      const auto published = ctx.published("steps_per_epoch");
+      if (!published)
+        throw std::runtime_error("steps_per_epoch = 0 means the sampler's, but no sampler upstream published it; set steps_per_epoch");
+      steps_per_epoch_ = *published;
+    }
     schedule_.warmup_from = ctx.param(kLrStart);
     schedule_.peak = ctx.param(kLrPeak);
     schedule_.final_lr = ctx.param(kLrFinal);
@@ -107,18 +138,22 @@ class TrainStep final : public Operator {
     every_ = ctx.param(kEvery);
     if (!ctx.param(kCheckpoints).empty()) {
       store_.emplace(ctx.param(kCheckpoints), static_cast<int>(ctx.param(kKeep)));
-      if (ctx.param(kResume)) {
+      if (ctx.param(kResume) || ctx.resuming()) {
         if (auto state = store_->restore_latest(model_, *optimizer_)) {
           step_ = std::stoll(state->at("step"));
-          AVFLOW_LOG(info) << ctx.node() << ": resumed at step " << step_ << " from " << store_->dir().string();
+          AVFLOW_LOG(info) << label_ << ": resumed at step " << step_ << " from " << store_->dir().string();
         } else {
-          AVFLOW_LOG(info) << ctx.node() << ": no checkpoint in " << store_->dir().string() << " yet; starting at step 0";
+          AVFLOW_LOG(info) << label_ << ": no checkpoint in " << store_->dir().string() << " yet; starting at step 0";
         }
       }
     }
-    AVFLOW_LOG(info) << ctx.node() << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
-                     << ", " << schedule_.total_steps << " steps (" << steps_per_epoch_ << " per epoch)";
-    node_ = ctx.node();
+    if (group_) {
+      group_->require_same(step_, "the step to start at (every rank must read the same checkpoints)");
+      group_->replicate(*model_);
+    }
+    AVFLOW_LOG(info) << label_ << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
+                     << ", " << schedule_.total_steps << " steps (" << steps_per_epoch_ << " per epoch)"
+                     << (group_ ? ", data-parallel over " + std::to_string(group_->world_size()) + " ranks" : "");
   }
 
   void process(Context& ctx) override {
@@ -135,14 +170,14 @@ class TrainStep final : public Operator {
 
   void finish(Context& ctx) override {
     if (!videos_.empty() || !audios_.empty())
-      AVFLOW_LOG(warn) << ctx.node() << ": " << videos_.size() << " video and " << audios_.size()
+      AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
                        << " audio batch(es) left without a partner at the end";
   }
 
   void close(CloseReason reason) override {
     if (!store_ || reason == CloseReason::kFailed || !model_) return;
     if (step_ != saved_step_) save();
-    if (reason == CloseReason::kFinished) store_->export_encoders(model_);
+    if (reason == CloseReason::kFinished && writes_checkpoints()) store_->export_encoders(model_);
   }
 
  private:
@@ -157,31 +192,31 @@ class TrainStep final : public Operator {
     const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
-    const Embeddings z = model_->forward(video.to(device_, /*non_blocking=*/true), audio.to(device_, true));
-    at::Tensor loss = contrastive_loss(z.video, z.audio, loss_options_);
-    optimizer_->zero_grad();
-    loss.backward();
-    const double grad_norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), std::numeric_limits<double>::infinity());
-    optimizer_->step();
+    const StepResult r = contrastive_step(model_, *optimizer_, video.to(device_, /*non_blocking=*/true),
+                                          audio.to(device_, true), loss_options_, group_.get());
     ++step_;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Scalars row;
     row.step = step_;
-    row.values = {{"loss", loss.item<double>()},
+    row.values = {{"loss", r.loss},  // with several ranks: of the global batch, and so is grad_norm
                   {"lr", lr},
-                  {"grad_norm", grad_norm},
+                  {"grad_norm", r.grad_norm},
                   {"epoch", static_cast<double>(step_) / static_cast<double>(steps_per_epoch_)},
-                  {"clips_per_s", static_cast<double>(video.size(0)) / seconds}};
+                  {"clips_per_s", static_cast<double>(r.batch) / seconds}};
     return row;
   }
 
+  bool writes_checkpoints() const { return !group_ || group_->rank() == 0; }
+
   void save() {
-    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}});
     saved_step_ = step_;
-    AVFLOW_LOG(debug) << node_ << ": checkpoint at step " << step_;
+    if (!writes_checkpoints()) return;
+    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}});
+    AVFLOW_LOG(debug) << label_ << ": checkpoint at step " << step_;
   }
 
   at::Device device_{at::kCPU};
+  std::shared_ptr<Distributed> group_;  // null: this process alone
   AvModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   ContrastiveLossOptions loss_options_;
@@ -190,7 +225,7 @@ class TrainStep final : public Operator {
   int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;
   std::optional<CheckpointStore> store_;
   std::deque<at::Tensor> videos_, audios_;
-  std::string node_;
+  std::string label_;  // the node, and the rank when distributed
 };
 
 AVFLOW_REGISTER(TrainStep, "train_step", "contrastive pretraining step: model, Eq. 1 loss, Adam with warm-up and cosine, checkpoints");

@@ -1,14 +1,14 @@
 #include "operators/model/video_encoder.h"
 
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 
 #include "operators/model/factorised_conv3d.h"
+#include "operators/model/sync_batch_norm.h"
 
 namespace avflow::model {
 namespace {
 
-using torch::nn::BatchNorm3d;
+using BatchNorm3d = SyncBatchNorm3d;  // torch's, over the global batch when distributed
 using torch::nn::ReLU;
 using torch::nn::Sequential;
 using Triple = FactorisedConv3dImpl::Triple;

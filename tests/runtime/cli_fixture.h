@@ -25,4 +25,13 @@ inline std::string counting_graph(int items, int expect) {
          "[[edge]]\nfrom = \"tone.pcm\"\nto = \"count.in\"\n";
 }
 
+// An endless source through a slow stage into a counter that logs every item.
+inline std::string endless_graph(double delay_ms) {
+  return "[[node]]\nname = \"tone\"\nop = \"tone\"\ncount = 0\nduration = 0.01\n\n"
+         "[[node]]\nname = \"slow\"\nop = \"throttle\"\ndelay_ms = " + std::to_string(delay_ms) + "\n\n"
+         "[[node]]\nname = \"count\"\nop = \"count\"\nlog_every = 1\n\n"
+         "[[edge]]\nfrom = \"tone\"\nto = \"slow\"\n\n"
+         "[[edge]]\nfrom = \"slow\"\nto = \"count\"\n";
+}
+
 }  // namespace avflow::test

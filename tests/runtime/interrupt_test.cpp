@@ -7,17 +7,6 @@
 
 using namespace avflow::test;
 
-namespace {
-// An endless source through a slow stage into a counter.
-std::string endless_graph(double delay_ms) {
-  return "[[node]]\nname = \"tone\"\nop = \"tone\"\ncount = 0\nduration = 0.01\n\n"
-         "[[node]]\nname = \"slow\"\nop = \"throttle\"\ndelay_ms = " + std::to_string(delay_ms) + "\n\n"
-         "[[node]]\nname = \"count\"\nop = \"count\"\nlog_every = 1\n\n"
-         "[[edge]]\nfrom = \"tone\"\nto = \"slow\"\n\n"
-         "[[edge]]\nfrom = \"slow\"\nto = \"count\"\n";
-}
-}  // namespace
-
 TEST_CASE("Ctrl-C stops a run cleanly, closes operators and exits 0", "[cli][signal]") {
   TempDir dir;
   auto g = dir.write("endless.toml", endless_graph(5));

@@ -1,0 +1,240 @@
+// avflow launch: N processes of this program as the ranks of one job on this
+// machine, configured as torchrun configures its workers (RANK, LOCAL_RANK,
+// WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT). Their output is
+// relayed line by line with a [rank R] prefix; a failed rank stops the rest.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/commands.h"
+#include "runtime/exit_codes.h"
+#include "runtime/free_port.h"
+
+extern char** environ;
+
+namespace avflow::cli {
+
+namespace {
+
+constexpr auto kGrace = std::chrono::seconds(10);  // after SIGTERM, before SIGKILL
+
+volatile std::sig_atomic_t g_signal = 0;
+void remember_signal(int sig) { g_signal = sig; }
+
+// One stream of one rank: its pipe and the unfinished last line.
+struct Relay {
+  int fd = -1;
+  int to = STDOUT_FILENO;
+  std::string prefix, partial;
+
+  void write_line(const std::string& line) const {
+    const std::string text = prefix + line + "\n";
+    for (size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(to, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // our own output is gone; keep draining the pipe
+      done += static_cast<size_t>(n);
+    }
+  }
+  // Reads what is there; false at end of file.
+  bool pump() {
+    char buffer[65536];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) return errno == EINTR || errno == EAGAIN;
+    if (n == 0) {
+      if (!partial.empty()) write_line(partial);
+      partial.clear();
+      ::close(fd);
+      fd = -1;
+      return false;
+    }
+    partial.append(buffer, static_cast<size_t>(n));
+    for (size_t end; (end = partial.find('\n')) != std::string::npos;) {
+      write_line(partial.substr(0, end));
+      partial.erase(0, end + 1);
+    }
+    return true;
+  }
+};
+
+struct Rank {
+  int index = 0;
+  pid_t pid = -1;
+  std::optional<int> status;  // waitpid's, once exited
+  Relay out, err;
+};
+
+std::string this_program() {
+  char path[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error(std::string("cannot find this program (/proc/self/exe): ") + std::strerror(errno));
+  return std::string(path, static_cast<size_t>(n));
+}
+
+std::string with_rank(std::string arg, int rank) {
+  for (size_t at; (at = arg.find("{rank}")) != std::string::npos;) arg.replace(at, 6, std::to_string(rank));
+  return arg;
+}
+
+// The environment of rank `rank`: ours without the variables we set, then ours.
+std::vector<std::string> rank_environment(int rank, int world, int port) {
+  const std::vector<std::pair<std::string, std::string>> ours = {
+      {"RANK", std::to_string(rank)},         {"LOCAL_RANK", std::to_string(rank)},
+      {"WORLD_SIZE", std::to_string(world)},  {"LOCAL_WORLD_SIZE", std::to_string(world)},
+      {"MASTER_ADDR", "127.0.0.1"},           {"MASTER_PORT", std::to_string(port)}};
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    bool replaced = false;
+    for (const auto& [name, _] : ours) replaced = replaced || entry.rfind(name + "=", 0) == 0;
+    if (!replaced) env.push_back(entry);
+  }
+  for (const auto& [name, value] : ours) env.push_back(name + "=" + value);
+  return env;
+}
+
+// Forks and execs one rank in a process group of its own (so the terminal's
+// Ctrl-C reaches it once, through us), its output into two pipes.
+Rank start_rank(const std::string& program, const std::vector<std::string>& command, int rank, int world, int port) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  std::vector<std::string> argv_text{program};
+  for (const auto& arg : command) argv_text.push_back(with_rank(arg, rank));
+  const std::vector<std::string> env_text = rank_environment(rank, world, port);
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  for (auto& e : env_text) envp.push_back(const_cast<char*>(e.c_str()));
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // launch killed: its ranks stop too
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    ::execve(program.c_str(), argv.data(), envp.data());
+    const std::string failed = "avflow launch: cannot run " + program + ": " + std::strerror(errno) + "\n";
+    (void)!::write(STDERR_FILENO, failed.data(), failed.size());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  Rank r;
+  r.index = rank;
+  r.pid = pid;
+  const std::string prefix = "[rank " + std::to_string(rank) + "] ";
+  r.out = {out[0], STDOUT_FILENO, prefix, {}};
+  r.err = {err[0], STDERR_FILENO, prefix, {}};
+  return r;
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("killed by ") + ::strsignal(WTERMSIG(status));
+  return "stopped";
+}
+
+bool failed(int status) { return !WIFEXITED(status) || WEXITSTATUS(status) != 0; }
+
+// Relays output and reaps ranks until all have exited; returns the first
+// failed rank, having stopped the others.
+std::optional<Rank> supervise(std::vector<Rank>& ranks) {
+  std::optional<Rank> first_failure;
+  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  for (;;) {
+    std::vector<pollfd> fds;
+    std::vector<Relay*> relays;
+    for (auto& r : ranks)
+      for (Relay* relay : {&r.out, &r.err})
+        if (relay->fd >= 0) {
+          fds.push_back({relay->fd, POLLIN, 0});
+          relays.push_back(relay);
+        }
+    const bool all_exited = std::all_of(ranks.begin(), ranks.end(), [](const Rank& r) { return r.status.has_value(); });
+    if (all_exited && fds.empty()) return first_failure;
+    const int ready = ::poll(fds.data(), fds.size(), 100);
+    for (size_t i = 0; ready > 0 && i < fds.size(); ++i)
+      if (fds[i].revents != 0) relays[i]->pump();
+    if (const int sig = g_signal; sig != 0) {  // Ctrl-C or SIGTERM: every rank gets it once
+      g_signal = 0;
+      for (const auto& r : ranks)
+        if (!r.status) ::kill(r.pid, sig);
+    }
+    for (auto& r : ranks) {
+      int status = 0;
+      if (r.status || ::waitpid(r.pid, &status, WNOHANG) != r.pid) continue;
+      r.status = status;
+      if (!failed(status) || first_failure) continue;
+      first_failure = r;
+      std::fprintf(stderr, "avflow launch: rank %d failed (%s); stopping the other ranks\n", r.index,
+                   describe_status(status).c_str());
+      for (const auto& other : ranks)
+        if (!other.status) ::kill(other.pid, SIGTERM);
+      kill_at = std::chrono::steady_clock::now() + kGrace;
+    }
+    if (kill_at && std::chrono::steady_clock::now() >= *kill_at) {
+      for (const auto& r : ranks)
+        if (!r.status) ::kill(r.pid, SIGKILL);
+      kill_at.reset();
+    }
+  }
+}
+
+}  // namespace
+
+int launch_command(const Args& args) {
+  if (!args.positional.empty())
+    throw UsageError("the command the processes run goes after '--' (avflow launch --nproc N -- run GRAPH)");
+  if (!args.option("--nproc")) throw UsageError("needs --nproc N, the number of processes");
+  if (args.passthrough.empty()) throw UsageError("needs the command every process runs after '--' (e.g. -- run GRAPH)");
+  if (args.passthrough[0] == "launch") throw UsageError("the processes cannot themselves launch processes");
+  const int world = static_cast<int>(numeric_option(args, "--nproc", 1, 1, 1024, true));
+  const int port = args.option("--master-port")
+                       ? static_cast<int>(numeric_option(args, "--master-port", 0, 1, 65535, true))
+                       : free_local_port();
+  const std::string program = this_program();
+
+  struct sigaction action {};
+  action.sa_handler = remember_signal;  // no SA_RESTART: poll returns at once
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  std::fprintf(stderr, "avflow launch: %d processes, MASTER_ADDR=127.0.0.1 MASTER_PORT=%d\n", world, port);
+  std::vector<Rank> ranks;
+  try {
+    for (int r = 0; r < world; ++r) {
+      ranks.push_back(start_rank(program, args.passthrough, r, world, port));
+      std::fprintf(stderr, "avflow launch: rank %d is pid %d\n", r, static_cast<int>(ranks.back().pid));
+    }
+  } catch (const std::exception& e) {
+    for (const auto& r : ranks) ::kill(r.pid, SIGKILL);
+    std::fprintf(stderr, "avflow launch: %s\n", e.what());
+    return kExitRunFailed;
+  }
+  const std::optional<Rank> failure = supervise(ranks);
+  if (!failure) return kExitOk;
+  std::fprintf(stderr, "avflow launch: failed: rank %d (%s)\n", failure->index, describe_status(*failure->status).c_str());
+  return WIFEXITED(*failure->status) ? WEXITSTATUS(*failure->status) : kExitRunFailed;
+}
+
+}  // namespace avflow::cli
