@@ -4,9 +4,11 @@
 //   [[node]]
 //   name = "batch"
 //   op = "batch"
-//   size = 8
+//   size = 8              # 0: the per-process batch size a sampler upstream published
 //   drop_last = false     # at end of stream, emit or drop a partial batch
 //
+// A batch's items stay in flight until it is emitted (kHoldsInputs), so the
+// graph's max_in_flight must exceed `size`.
 // All tensors of a batch must have the same shape; a mismatch names both.
 #include <ATen/ATen.h>
 
@@ -22,12 +24,18 @@ class Batch final : public Operator {
  public:
   static inline const In<Tensor> kIn{"in", "tensors of one shape"};
   static inline const Out<Tensor> kOut{"out", "stacked batch [size, ...]"};
-  static inline const Param<int64_t> kSize{"size", 8, Range{1, 1 << 20}, "items per batch"};
+  static inline const Param<int64_t> kSize{"size", 8, Range{0, 1 << 20},
+                                           "items per batch; 0: the sampler's batch for this process (side value rank_batch_size)"};
   static inline const Param<bool> kDropLast{"drop_last", false, "drop a final partial batch instead of emitting it"};
-  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast);
+  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kHoldsInputs);
 
   void open(Context& ctx) override {
     size_ = ctx.param(kSize);
+    if (size_ == 0) {
+      const auto published = ctx.published("rank_batch_size");
+      if (!published) throw std::runtime_error("size = 0 means the sampler's batch size, but no sampler upstream published one; set size");
+      size_ = *published;
+    }
     pending_.reserve(static_cast<size_t>(size_));
   }
 

@@ -5,7 +5,10 @@
 //   op = "jsonl"
 //   path = "-"            # "-" is standard output
 //
-// {"step":3,"mean":0.01,...}; the file is flushed on close.
+// {"step":3,"mean":0.01,...}; each line is flushed as written, so a file
+// being written can be followed (tail -f) and a killed run keeps its rows.
+// A resumed run (avflow run --resume) appends: rows of the steps it redoes
+// after its checkpoint appear again, the later ones being the resumed run's.
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -45,7 +48,7 @@ class Jsonl final : public Operator {
 
   void open(Context& ctx) override {
     path_ = ctx.param(kPath);
-    file_ = path_ == "-" ? stdout : std::fopen(path_.c_str(), "w");
+    file_ = path_ == "-" ? stdout : std::fopen(path_.c_str(), ctx.resuming() ? "a" : "w");
     if (!file_) throw std::runtime_error("cannot open '" + path_ + "' for writing");
   }
 
@@ -54,7 +57,8 @@ class Jsonl final : public Operator {
     std::string line = "{\"step\":" + std::to_string(s.step);
     for (const auto& [k, v] : s.values) line += "," + json_string(k) + ":" + json_number(v);
     line += "}\n";
-    if (std::fputs(line.c_str(), file_) < 0) throw std::runtime_error("write to '" + path_ + "' failed");
+    if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)
+      throw std::runtime_error("write to '" + path_ + "' failed");
   }
 
   void close(CloseReason) override {

@@ -14,8 +14,12 @@
 // Emits the batch_size / world_size requests of this rank for every step, in
 // batch order, each carrying its epoch, step and slot; ends after `epochs`
 // epochs. Resuming at (start_epoch, start_step) continues exactly where an
-// uninterrupted run would be (batch_sampler.h). Rank and world size default
-// to the RANK and WORLD_SIZE environment variables (torchrun's).
+// uninterrupted run would be (batch_sampler.h); with `resume_from` set to the
+// trainer's checkpoint folder, `avflow run --resume` starts at the step of its
+// latest checkpoint. Items are numbered from the start position's first
+// request, so augmentation draws (seeded per item) match the uninterrupted
+// run too. Rank and world size default to the RANK and WORLD_SIZE
+// environment variables (torchrun's).
 #include <cstdlib>
 
 #include "engine/log.h"
@@ -23,6 +27,7 @@
 #include "engine/registry.h"
 #include "operators/media/snippet_request.h"
 #include "operators/media/title_selection.h"
+#include "operators/model/checkpoint_position.h"
 #include "operators/sampling/batch_sampler.h"
 #include "operators/sampling/prepared_index.h"
 
@@ -54,6 +59,8 @@ class Sampler final : public Operator {
   static inline const Param<int64_t> kStartEpoch{"start_epoch", 0, Range{0, 1 << 20}, "resume: first epoch"};
   static inline const Param<int64_t> kStartStep{"start_step", 0, Range{0, int64_t{1} << 40},
                                                 "resume: first step within start_epoch"};
+  static inline const Param<std::string> kResumeFrom{
+      "resume_from", "", "the trainer's checkpoint folder: with `avflow run --resume`, start at its latest step"};
   static inline const Param<int64_t> kRank{"rank", -1, Range{-1, 1 << 16}, "this process's rank; -1: $RANK or 0"};
   static inline const Param<int64_t> kWorldSize{"world_size", 0, Range{0, 1 << 16},
                                                 "processes sharing each batch; 0: $WORLD_SIZE or 1"};
@@ -80,7 +87,7 @@ class Sampler final : public Operator {
     return {};
   }
   AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kPolicy, kK, kW, kBatchSize,
-                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kRank, kWorldSize,
+                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumeFrom, kRank, kWorldSize,
                   ParamsCheck{&Sampler::check});
 
   void open(Context& ctx) override {
@@ -100,9 +107,19 @@ class Sampler final : public Operator {
     config.rank = ctx.param(kRank) >= 0 ? ctx.param(kRank) : env_int("RANK", 0);
     config.world_size = ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_int("WORLD_SIZE", 1);
     sampler_ = std::make_unique<sampling::BatchSampler>(std::move(plan), config, index_.total_snippets());
+    const int64_t steps_per_epoch = sampler_->steps_per_epoch();
+    ctx.publish("steps_per_epoch", steps_per_epoch);  // a trainer's schedule reads it
+    ctx.publish("rank_batch_size", sampler_->rank_batch_size());  // batch nodes with size = 0 read it
     sampler_->seek({ctx.param(kStartEpoch), ctx.param(kStartStep)});
+    int64_t first_step = ctx.param(kStartEpoch) * steps_per_epoch + ctx.param(kStartStep);
+    if (ctx.resuming() && !ctx.param(kResumeFrom).empty()) {
+      first_step = model::latest_checkpoint_step(ctx.param(kResumeFrom));
+      AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << first_step << " of " << ctx.param(kResumeFrom);
+      sampler_->seek({first_step / steps_per_epoch, first_step % steps_per_epoch});
+    }
+    ctx.number_items_from(static_cast<uint64_t>(first_step * sampler_->rank_batch_size()));
     end_epoch_ = ctx.param(kEpochs);
-    const int64_t steps_left = (end_epoch_ - ctx.param(kStartEpoch)) * sampler_->steps_per_epoch() - ctx.param(kStartStep);
+    const int64_t steps_left = end_epoch_ * steps_per_epoch - first_step;
     ctx.expect_items(static_cast<size_t>(std::max<int64_t>(0, steps_left) * sampler_->rank_batch_size()));
     AVFLOW_LOG(info) << ctx.node() << ": " << sampler_->plan().summary() << "; " << sampler_->steps_per_epoch()
                      << " steps of " << config.batch_size << " per epoch, rank " << config.rank << " of "

@@ -61,8 +61,9 @@ TEST_CASE("avflow check validates --set overrides too", "[cli][check]") {
 }
 
 TEST_CASE("the shipped graphs pass avflow check", "[cli][check]") {
+  // graphs/parts/ holds pieces other graphs include; they are checked there.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(AVFLOW_SOURCE_DIR) + "/graphs")) {
-    if (entry.path().extension() != ".toml") continue;
+    if (entry.path().extension() != ".toml" || entry.path().parent_path().filename() == "parts") continue;
     INFO(entry.path().string());
     auto r = run_avflow({"check", entry.path().string()});
     CHECK(r.exit_code == 0);

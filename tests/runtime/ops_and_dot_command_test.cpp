@@ -20,7 +20,7 @@ TEST_CASE("avflow ops NAME describes ports and parameters from the contract", "[
   CHECK(r.out.find("in <tensor>") != std::string::npos);
   CHECK(r.out.find("out <tensor>") != std::string::npos);
   CHECK(r.out.find("size") != std::string::npos);
-  CHECK(r.out.find("type int, default 8, range [1, 1048576]") != std::string::npos);
+  CHECK(r.out.find("type int, default 8, range [0, 1048576]") != std::string::npos);
   CHECK(r.out.find("drop_last") != std::string::npos);
 }
 

@@ -54,3 +54,13 @@ TEST_CASE("batch refuses tensors of different shapes, naming node and item", "[b
   CHECK(r.failures[0].message.find("cannot join a batch of") != std::string::npos);
   CHECK(r.failures[0].item.find("of source '") != std::string::npos);
 }
+
+TEST_CASE("batch of size 0 without a sampler upstream fails at open, saying what to set", "[batch]") {
+  auto r = run_graph_text(batch_graph(4, "size = 0"));
+  Captured::instance().take("cap");
+  REQUIRE(r.status == RunStatus::kFailed);
+  REQUIRE_FALSE(r.failures.empty());
+  CHECK(r.failures[0].node == "batch");
+  CHECK(r.failures[0].phase == "open");
+  CHECK(r.failures[0].message.find("no sampler upstream published one; set size") != std::string::npos);
+}
