@@ -110,9 +110,9 @@ struct NodeState final : detail::TicketOwner {
   std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
   std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
 
-  uint64_t held_items() const {
+  uint64_t items_out_total() const {
     uint64_t n = 0;
-    for (const auto& t : held) n += t.get()->items;
+    for (const auto& c : counters.items_out) n += c.load(std::memory_order_relaxed);
     return n;
   }
 
@@ -177,7 +177,6 @@ struct Executor::Impl {
   // is smaller than what those nodes hold before they emit. Returns the
   // explanation, empty when the run is not stalled.
   std::string stall_explanation() const;
-
 
   bool stopping() const {
     return cancel.load(std::memory_order_relaxed) || failed.load(std::memory_order_relaxed);
@@ -745,12 +744,11 @@ RunResult Executor::run() {
       } catch (...) {
         m.fail(s, "finish", nullptr, current_exception_text());
       }
-      s.held.clear();  // what finish() flushed went out without tickets
       m.g.wait_for_all();
       if (m.stopping()) break;
     }
   }
-  m.release_held();
+  m.release_held();  // what finish() flushed went out without tickets
   m.g.wait_for_all();
 
   RunResult result;
@@ -778,15 +776,12 @@ std::string Executor::Impl::stall_explanation() const {
   for (size_t i : graph.topo_order) {
     const NodeState& s = *states[i];
     if (s.contract->shape() == Shape::kSource) {
-      uint64_t handed_on = 0;
-      for (size_t p = 0; p < s.contract->outputs.size(); ++p)
-        handed_on += s.counters.items_out[p].load(std::memory_order_relaxed);
-      if (!s.ended || !s.pending.empty() || handed_on < s.next_seq - s.first_seq)
+      if (!s.ended || !s.pending.empty() || s.items_out_total() < s.next_seq - s.first_seq)
         blocked += std::string(blocked.empty() ? "" : ", ") + "'" + s.spec->name + "'";
     }
     if (!s.held.empty())
       holders += std::string(holders.empty() ? "" : ", ") + "'" + s.spec->name + "' holds " +
-                 std::to_string(s.held_items());
+                 std::to_string(detail::items_of(s.held));
   }
   if (blocked.empty()) return "";
   std::string why = "the graph stalled: source " + blocked + " waits for items in flight to come back (max_in_flight " +
@@ -810,7 +805,7 @@ MetricsSnapshot Executor::metrics() const {
     n.shape = s.contract->shape();
     n.items_in = c.items_in.load(std::memory_order_relaxed);
     n.dropped = c.dropped.load(std::memory_order_relaxed);
-    for (size_t p = 0; p < s.contract->outputs.size(); ++p) n.items_out += c.items_out[p].load(std::memory_order_relaxed);
+    n.items_out = s.items_out_total();
     n.busy_seconds = static_cast<double>(c.busy_ticks.load(std::memory_order_relaxed)) * seconds_per_tick;
     int64_t delivered = 0;
     for (const auto& [up, port] : s.upstream) delivered += up->counters.items_out[port].load(std::memory_order_relaxed);

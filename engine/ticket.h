@@ -59,6 +59,13 @@ class TicketRef {
   Ticket* t_ = nullptr;
 };
 
+// The source items a set of tickets stands for.
+inline uint64_t items_of(const std::vector<TicketRef>& tickets) {
+  uint64_t n = 0;
+  for (const auto& t : tickets) n += t.get()->items;
+  return n;
+}
+
 // A ticket standing for several: those of the inputs an operator held
 // (kHoldsInputs) until it emitted. They go back, each to its source, when the
 // last message carrying the group is gone.
@@ -66,8 +73,7 @@ class TicketGroup final : public TicketOwner {
  public:
   // `members` must not be empty; seq: the item reported in error messages.
   static TicketRef create(std::vector<TicketRef> members, uint64_t seq) {
-    uint64_t items = 0;
-    for (const auto& m : members) items += m.get()->items;
+    const uint64_t items = items_of(members);
     auto* group = new TicketGroup(std::move(members));
     return TicketRef::create(group, seq, items);
   }

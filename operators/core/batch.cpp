@@ -17,6 +17,7 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
+#include "operators/common/published_param.h"
 
 namespace avflow::ops {
 
@@ -30,12 +31,7 @@ class Batch final : public Operator {
   AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kHoldsInputs);
 
   void open(Context& ctx) override {
-    size_ = ctx.param(kSize);
-    if (size_ == 0) {
-      const auto published = ctx.published("rank_batch_size");
-      if (!published) throw std::runtime_error("size = 0 means the sampler's batch size, but no sampler upstream published one; set size");
-      size_ = *published;
-    }
+    size_ = param_or_published(ctx, kSize, "rank_batch_size");
     pending_.reserve(static_cast<size_t>(size_));
   }
 

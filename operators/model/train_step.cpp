@@ -39,6 +39,7 @@
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "operators/common/device.h"
+#include "operators/common/published_param.h"
 #include "operators/model/av_model.h"
 #include "operators/model/checkpoint_store.h"
 #include "operators/model/contrastive_loss.h"
@@ -122,13 +123,7 @@ class TrainStep final : public Operator {
     model_->to(device_);
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
-    steps_per_epoch_ = ctx.param(kStepsPerEpoch);
-    if (steps_per_epoch_ == 0) {
-      const auto published = ctx.published("steps_per_epoch");
-      if (!published)
-        throw std::runtime_error("steps_per_epoch = 0 means the sampler's, but no sampler upstream published it; set steps_per_epoch");
-      steps_per_epoch_ = *published;
-    }
+    steps_per_epoch_ = ops::param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
     schedule_.warmup_from = ctx.param(kLrStart);
     schedule_.peak = ctx.param(kLrPeak);
     schedule_.final_lr = ctx.param(kLrFinal);
