@@ -182,7 +182,11 @@ std::optional<Rank> supervise(std::vector<Rank>& ranks) {
       int status = 0;
       if (r.status || ::waitpid(r.pid, &status, WNOHANG) != r.pid) continue;
       r.status = status;
-      if (!failed(status) || first_failure) continue;
+      if (first_failure) {  // stopped by us: say how, so a rank that ignored SIGTERM shows
+        std::fprintf(stderr, "avflow launch: rank %d stopped (%s)\n", r.index, describe_status(status).c_str());
+        continue;
+      }
+      if (!failed(status)) continue;
       first_failure = r;
       std::fprintf(stderr, "avflow launch: rank %d failed (%s); stopping the other ranks\n", r.index,
                    describe_status(status).c_str());

@@ -89,6 +89,8 @@ bool BackgroundProcess::wait_for_stderr(const std::string& text, double timeout_
   return false;
 }
 
+std::string BackgroundProcess::stderr_so_far() const { return slurp(err_path_); }
+
 void BackgroundProcess::signal(int sig) {
   if (pid_ > 0) kill(pid_, sig);
 }

@@ -23,6 +23,7 @@ class BackgroundProcess {
   ~BackgroundProcess();  // kills it if still running
   // Waits until standard error contains `text`; false after `timeout_s`.
   bool wait_for_stderr(const std::string& text, double timeout_s);
+  std::string stderr_so_far() const;
   void signal(int sig);
   // Waits for exit; false after `timeout_s` (then the process is killed).
   bool wait(double timeout_s);
