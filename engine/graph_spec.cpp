@@ -63,6 +63,7 @@ class Loader {
  public:
   GraphSpec spec;
   std::vector<Diagnostic> errors;
+  std::vector<Override> sets;  // from [set] tables, in the order they apply
 
   void load_file(const std::string& path, const SourceLocation* included_from) {
     std::error_code ec;
@@ -120,7 +121,7 @@ class Loader {
   void read_root(const toml::table& root, const std::string& file) {
     if (spec.files.empty()) spec.file = file;
     spec.files.push_back(file);
-    static const std::vector<std::string> kKeys = {"include", "plugins", "graph", "node", "edge"};
+    static const std::vector<std::string> kKeys = {"include", "plugins", "graph", "node", "edge", "set"};
     const std::string dir = fs::path(file).parent_path().string();
 
     // Includes first, so that a later file's settings win over an included one.
@@ -135,7 +136,7 @@ class Loader {
       if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
         error(where(v, file), "",
               "unknown top-level key '" + key + "'" + did_you_mean(key, kKeys) +
-                  "; expected include, plugins, [graph], [[node]] or [[edge]]");
+                  "; expected include, plugins, [graph], [[node]], [[edge]] or [set]");
       }
     }
     if (auto* plugins = root.get("plugins")) {
@@ -156,6 +157,35 @@ class Loader {
         for (auto& e : *arr) read_edge(*e.as_table(), file);
       } else {
         error(where(*edges, file), "", "'edge' must be an array of tables: write [[edge]]");
+      }
+    }
+    if (auto* set = root.get("set")) read_set(*set, file);
+  }
+
+  // [set] node.param = value: parameters for nodes of any file read so far
+  // or later, applied once every file is read (an including file's after
+  // its includes', so the outermost file wins).
+  void read_set(const toml::node& n, const std::string& file) {
+    auto* t = n.as_table();
+    if (!t) {
+      error(where(n, file), "", "'set' must be a table: write [set] and then node.param = value lines");
+      return;
+    }
+    for (auto&& [node, params] : *t) {
+      auto* by_param = params.as_table();
+      if (!by_param) {
+        error(where(params, file), "",
+              "[set] " + std::string(node.str()) + ": write node.param = value (e.g. mel.n_mels = 64)");
+        continue;
+      }
+      for (auto&& [param, v] : *by_param) {
+        auto value = to_param_value(v);
+        if (!value) {
+          error(where(v, file), "", "[set] " + std::string(node.str()) + "." + std::string(param.str()) +
+                                        ": unsupported value type (" + type_name(v) + ")");
+          continue;
+        }
+        sets.push_back({std::string(node.str()), std::string(param.str()), *value, where(v, file)});
       }
     }
   }
@@ -281,6 +311,7 @@ GraphSpec load_graph_file(const std::string& path) {
   Loader loader;
   loader.load_file(path, nullptr);
   if (!loader.errors.empty()) throw GraphError(std::move(loader.errors));
+  apply_overrides(loader.spec, loader.sets);
   return std::move(loader.spec);
 }
 
@@ -288,11 +319,12 @@ GraphSpec parse_graph_string(const std::string& text, const std::string& path) {
   Loader loader;
   loader.load_text(text, path);
   if (!loader.errors.empty()) throw GraphError(std::move(loader.errors));
+  apply_overrides(loader.spec, loader.sets);
   return std::move(loader.spec);
 }
 
 Override parse_override(const std::string& text, int index) {
-  SourceLocation where{"<command line>", 0, index};
+  SourceLocation where{kCommandLine, 0, index};
   auto fail = [&](const std::string& why) -> Override {
     throw GraphError({{where, "", "--set '" + text + "': " + why}});
   };
@@ -322,6 +354,7 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
   std::vector<std::string> node_names{"graph"};
   for (const auto& n : spec.nodes) node_names.push_back(n.name);
   for (const auto& o : overrides) {
+    const std::string set = o.where.file == kCommandLine ? "--set " : "[set] ";
     if (o.node == "graph") {
       if (o.param == "max_in_flight" && std::holds_alternative<int64_t>(o.value) &&
           max_in_flight_ok(std::get<int64_t>(o.value))) {
@@ -331,7 +364,7 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
       } else if (o.param == "resume" && std::holds_alternative<bool>(o.value)) {
         spec.settings.resume = std::get<bool>(o.value);
       } else {
-        errors.push_back({o.where, "", "--set graph." + o.param +
+        errors.push_back({o.where, "", set + "graph." + o.param +
                                            ": settable graph keys are max_in_flight (integer in " +
                                            max_in_flight_range() + "), name and resume (true or false)"});
       }
@@ -340,7 +373,7 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
     auto it = std::find_if(spec.nodes.begin(), spec.nodes.end(),
                            [&](const NodeSpec& n) { return n.name == o.node; });
     if (it == spec.nodes.end()) {
-      errors.push_back({o.where, "", "--set " + o.node + "." + o.param + ": no node named '" + o.node +
+      errors.push_back({o.where, "", set + o.node + "." + o.param + ": no node named '" + o.node +
                                          "' in the graph" + did_you_mean(o.node, node_names)});
       continue;
     }

@@ -12,6 +12,8 @@
 //   [[edge]]
 //   from = "src.pcm"                     # "node" alone when it has one port
 //   to = "mel.pcm"
+//   [set]                                # parameters of nodes from includes
+//   mel.n_mels = 64                      # (as --set mel.n_mels=64 would)
 //
 // Every element remembers the file, line and column it came from, so each
 // later error can point at it.
@@ -92,6 +94,9 @@ GraphSpec parse_graph_string(const std::string& text, const std::string& path);
 // One --set node.param=value from the command line. The value is read as a
 // TOML value (16, 0.5, true, "x", [1, 2]); anything that is not one is taken
 // as a plain string, so --set sampler.policy=uniform works unquoted.
+// Where a --set came from; a [set] line carries its file and line instead.
+inline constexpr const char* kCommandLine = "<command line>";
+
 struct Override {
   std::string node;   // "graph" addresses [graph] settings
   std::string param;

@@ -68,7 +68,7 @@ op = "test_counter"
   REQUIRE(ds.size() == 1);
   CHECK(ds[0].message ==
         "unknown top-level key 'includes' (did you mean 'include'?); expected include, plugins, [graph], "
-        "[[node]] or [[edge]]");
+        "[[node]], [[edge]] or [set]");
   CHECK(ds[0].where.line == 1);
   CHECK(ds[0].where.column == 12);
 }

@@ -41,20 +41,6 @@ class TempDir {
   fs::path path_;
 };
 
-ResolvedGraph load_file(const std::string& path, const std::vector<std::string>& sets = {}) {
-  PluginLoader plugins(Registry::global());
-  return load_graph(path, sets, plugins, Registry::global());
-}
-
-std::vector<Diagnostic> file_errors(const std::string& path) {
-  try {
-    load_file(path);
-  } catch (const GraphError& e) {
-    return e.diagnostics();
-  }
-  return {};
-}
-
 }  // namespace
 
 TEST_CASE("included files contribute nodes, relative to the including file", "[include]") {

@@ -697,6 +697,20 @@ std::vector<Diagnostic> load_errors(const std::string& toml, const std::vector<s
   return {};
 }
 
+ResolvedGraph load_file(const std::string& path, const std::vector<std::string>& overrides) {
+  PluginLoader plugins(Registry::global());
+  return load_graph(path, overrides, plugins, Registry::global());
+}
+
+std::vector<Diagnostic> file_errors(const std::string& path, const std::vector<std::string>& overrides) {
+  try {
+    load_file(path, overrides);
+  } catch (const GraphError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
 RunResult run_text(const std::string& toml, const std::vector<std::string>& overrides) {
   ResolvedGraph g = load_text(toml, overrides);
   Executor ex(g);

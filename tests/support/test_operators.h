@@ -142,6 +142,10 @@ ResolvedGraph load_text(const std::string& toml, const std::vector<std::string>&
 std::vector<Diagnostic> load_errors(const std::string& toml,
                                     const std::vector<std::string>& overrides = {});
 
+// The same for a graph file and its includes.
+ResolvedGraph load_file(const std::string& path, const std::vector<std::string>& overrides = {});
+std::vector<Diagnostic> file_errors(const std::string& path, const std::vector<std::string>& overrides = {});
+
 // Loads and runs a graph to its end.
 RunResult run_text(const std::string& toml, const std::vector<std::string>& overrides = {});
 
