@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "engine/contract.h"
@@ -29,6 +30,16 @@ class Emitter {
 // read in theirs (a sampler's steps per epoch, read by a trainer's
 // schedule), so a graph does not repeat a number that one node knows.
 // Sources open first, then every node in topological order.
+// How a source numbers its items (Context::item() downstream, which seeds
+// per-item random draws): the j-th item it emits, from 0, is
+// first + (j / run) * stride + j % run. The default is 0, 1, 2, ...
+struct ItemNumbering {
+  uint64_t first = 0;
+  uint64_t run = 1;
+  uint64_t stride = 1;
+  uint64_t number(uint64_t j) const { return first + (j / run) * stride + j % run; }
+};
+
 struct SideValue {
   int64_t value = 0;
   std::string node;  // who published it
@@ -97,8 +108,17 @@ class Context {
   // source that resumes a stream (a sampler continuing from a checkpoint)
   // continues the numbering of the run it resumes, so per-item random
   // streams downstream (ctx.item()) draw what they drew in that run.
-  void number_items_from(uint64_t first) {
-    if (first_item_) *first_item_ = first;
+  void number_items_from(uint64_t first) { number_items({first, 1, 1}); }
+  // In open(): numbers this source's items in runs (ItemNumbering). A
+  // data-parallel rank emitting its share of every global batch numbers its
+  // items as one process emitting whole batches would: first = the step
+  // times the global batch plus the rank's first slot, run = its share,
+  // stride = the global batch.
+  void number_items(ItemNumbering numbering) {
+    if (numbering.run < 1 || numbering.stride < numbering.run)
+      throw std::invalid_argument("item numbering needs 1 <= run <= stride, got run " + std::to_string(numbering.run) +
+                                  " and stride " + std::to_string(numbering.stride));
+    if (numbering_) *numbering_ = numbering;
   }
 
   // In open(): true when the run was asked to resume (`avflow run --resume`):
@@ -124,7 +144,7 @@ class Context {
   }
   void set_item(uint64_t item) { item_ = item; }
   void set_expected_sink(std::atomic<uint64_t>* sink) { expected_ = sink; }
-  void set_first_item_sink(uint64_t* sink) { first_item_ = sink; }
+  void set_numbering_sink(ItemNumbering* sink) { numbering_ = sink; }
   void set_resuming(bool resuming) { resuming_ = resuming; }
   void set_side_values(SideValues* values) { side_values_ = values; }
 
@@ -140,7 +160,7 @@ class Context {
   const std::atomic<bool>* cancelled_;
   Emitter* emitter_ = nullptr;
   std::atomic<uint64_t>* expected_ = nullptr;
-  uint64_t* first_item_ = nullptr;
+  ItemNumbering* numbering_ = nullptr;
   SideValues* side_values_ = nullptr;
   const Packet* packet_ = nullptr;
   size_t input_index_ = 0;

@@ -123,8 +123,8 @@ struct NodeState final : detail::TicketOwner {
   flow::function_node<flow::continue_msg, flow::continue_msg>* deferred_release = nullptr;
   std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
   bool ended = false;
-  uint64_t first_seq = 0;  // Context::number_items_from
-  uint64_t next_seq = 0;
+  ItemNumbering numbering;  // Context::number_items
+  uint64_t emitted = 0;      // items handed on so far
 
   void release_ticket() noexcept override;
   const char* source_name() const noexcept override { return spec->name.c_str(); }
@@ -438,7 +438,7 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     QueueEmitter emitter(s.pending);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
     ctx.bind(&emitter);
-    ctx.set_item(s.next_seq);
+    ctx.set_item(s.numbering.number(s.emitted));
     ctx.set_expected_sink(&s.counters.expected);
     uint64_t t0 = detail::busy_ticks();
     try {
@@ -451,7 +451,7 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
   }
   Msg m = std::move(s.pending.front());
   s.pending.pop_front();
-  m.seq = s.next_seq++;
+  m.seq = s.numbering.number(s.emitted++);
   return m;
 }
 
@@ -707,11 +707,10 @@ RunResult Executor::run() {
     ctx.set_expected_sink(&s.counters.expected);
     ctx.set_resuming(m.graph.settings.resume);
     ctx.set_side_values(&m.side_values);
-    if (s.contract->shape() == Shape::kSource) ctx.set_first_item_sink(&s.next_seq);
+    if (s.contract->shape() == Shape::kSource) ctx.set_numbering_sink(&s.numbering);
     try {
       s.op->open(ctx);
       s.opened = true;
-      s.first_seq = s.next_seq;
     } catch (...) {
       m.fail(s, "open", nullptr, current_exception_text());
       break;
@@ -776,7 +775,7 @@ std::string Executor::Impl::stall_explanation() const {
   for (size_t i : graph.topo_order) {
     const NodeState& s = *states[i];
     if (s.contract->shape() == Shape::kSource) {
-      if (!s.ended || !s.pending.empty() || s.items_out_total() < s.next_seq - s.first_seq)
+      if (!s.ended || !s.pending.empty() || s.items_out_total() < s.emitted)
         blocked += std::string(blocked.empty() ? "" : ", ") + "'" + s.spec->name + "'";
     }
     if (!s.held.empty())

@@ -117,7 +117,12 @@ class Sampler final : public Operator {
       AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << first_step << " of " << ctx.param(kResumeFrom);
       sampler_->seek({first_step / steps_per_epoch, first_step % steps_per_epoch});
     }
-    ctx.number_items_from(static_cast<uint64_t>(first_step * sampler_->rank_batch_size()));
+    ctx.publish("first_step", first_step);  // a trainer checks that it resumed at the same step
+    // Items are numbered by their slot in the global batch, so a rank's
+    // per-item draws (crops, flips, masks) are those one process would make.
+    const int64_t share = sampler_->rank_batch_size();
+    ctx.number_items({static_cast<uint64_t>(first_step * config.batch_size + config.rank * share),
+                      static_cast<uint64_t>(share), static_cast<uint64_t>(config.batch_size)});
     end_epoch_ = ctx.param(kEpochs);
     const int64_t steps_left = end_epoch_ * steps_per_epoch - first_step;
     ctx.expect_items(static_cast<size_t>(std::max<int64_t>(0, steps_left) * sampler_->rank_batch_size()));

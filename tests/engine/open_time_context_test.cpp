@@ -19,10 +19,14 @@ class NumberedSource final : public Operator {
   static inline const Param<int64_t> kFirst{"first", 0, "first item number"};
   static inline const Param<int64_t> kCount{"count", 3, "items"};
   static inline const Param<int64_t> kSteps{"steps", -1, "side value to publish; -1: none"};
-  AVFLOW_CONTRACT(kOut, kFirst, kCount, kSteps);
+  static inline const Param<int64_t> kRun{"run", 0, "0: number_items_from(first); else runs of this many"};
+  static inline const Param<int64_t> kStride{"stride", 1, "stride between runs"};
+  AVFLOW_CONTRACT(kOut, kFirst, kCount, kSteps, kRun, kStride);
 
   void open(Context& ctx) override {
-    ctx.number_items_from(static_cast<uint64_t>(ctx.param(kFirst)));
+    const auto first = static_cast<uint64_t>(ctx.param(kFirst));
+    if (ctx.param(kRun) == 0) ctx.number_items_from(first);
+    else ctx.number_items({first, static_cast<uint64_t>(ctx.param(kRun)), static_cast<uint64_t>(ctx.param(kStride))});
     if (ctx.param(kSteps) >= 0) ctx.publish("steps", ctx.param(kSteps));
   }
   void process(Context& ctx) override {
@@ -67,6 +71,19 @@ TEST_CASE("a resumed source numbers its items from where it resumes", "[executor
   reset_test_state();
   REQUIRE(run_text(graph("count = 2")).status == RunStatus::kFinished);
   CHECK(Recorder::values("probe") == std::vector<int64_t>{0, 1});
+}
+
+TEST_CASE("a source may number its items in runs, as one rank's share of every global batch", "[executor][resume]") {
+  reset_test_state();
+  // Rank 1 of 2 with a global batch of 4 from step 3: slots 2 and 3 of
+  // steps 3, 4 and 5 (items 14, 15, 18, 19, 22, 23 of one process).
+  REQUIRE(run_text(graph("first = 14\ncount = 6\nrun = 2\nstride = 4")).status == RunStatus::kFinished);
+  CHECK(Recorder::values("probe") == std::vector<int64_t>{14, 15, 18, 19, 22, 23});
+  reset_test_state();
+  const RunResult bad = run_text(graph("run = 4\nstride = 2"));
+  REQUIRE(bad.status == RunStatus::kFailed);
+  CHECK(bad.failures.at(0).str().find("item numbering needs 1 <= run <= stride, got run 4 and stride 2") !=
+        std::string::npos);
 }
 
 TEST_CASE("a side value published in open reaches nodes opened after it", "[executor][side_values]") {

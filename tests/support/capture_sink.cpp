@@ -34,6 +34,13 @@ std::vector<Packet> Captured::take_in_item_order(const std::string& node) {
   for (auto& e : entries) out.push_back(std::move(e.packet));
   return out;
 }
+std::vector<uint64_t> Captured::items(const std::string& node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<uint64_t> out;
+  for (const auto& e : packets_[node]) out.push_back(e.item);
+  return out;
+}
+
 void Captured::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   packets_.clear();

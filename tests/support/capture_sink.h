@@ -19,6 +19,8 @@ class Captured {
   std::vector<Packet> take(const std::string& node);  // in arrival order, and forget them
   // In the order of the source items they derive from (stable for fan-out).
   std::vector<Packet> take_in_item_order(const std::string& node);
+  // The item numbers of what `node` received, in arrival order (kept).
+  std::vector<uint64_t> items(const std::string& node);
   void clear();
 
  private:

@@ -135,6 +135,37 @@ TEST_CASE("a resumed sampler emits the rest of the uninterrupted stream", "[samp
   CHECK(std::equal(rest.begin(), rest.end(), whole.end() - 20));
 }
 
+TEST_CASE("a data-parallel rank numbers its requests by their slot in the global batch", "[sampling][sampler][distributed]") {
+  load_sampler_plugins();
+  TempDir dir;
+  const fs::path shards = make_shards(dir);
+  // Item numbers and requests of one process, or of rank 1 of 2 (the second
+  // group of 4 in each global batch of 8), 3 steps.
+  auto run = [&](const std::string& ranks) {
+    auto r = run_graph_text(sampler_toml(shards, "k = 4\nbatch_size = 8\nepoch_snippets = 24\nepochs = 1\nseed = 5\n" +
+                                                     ranks) +
+                            node_toml("req", "test_capture") + edge_toml("sampler", "req"));
+    REQUIRE(r.status == RunStatus::kFinished);
+    std::vector<std::pair<uint64_t, std::string>> out;
+    const auto items = Captured::instance().items("req");
+    const auto packets = Captured::instance().take("req");
+    for (size_t i = 0; i < packets.size(); ++i) {
+      const auto& q = packets[i].get<SnippetRequest>();
+      out.emplace_back(items.at(i), q.title + "#" + std::to_string(q.index));
+    }
+    return out;
+  };
+  const auto whole = run("");
+  const auto rank1 = run("rank = 1\nworld_size = 2");
+  REQUIRE(whole.size() == 24);
+  REQUIRE(rank1.size() == 12);
+  std::vector<std::pair<uint64_t, std::string>> expected;
+  for (const auto& [item, request] : whole)
+    if (item % 8 >= 4) expected.emplace_back(item, request);
+  CHECK(rank1 == expected);  // items 4-7, 12-15, 20-23, and the same snippets
+  CHECK(rank1.front().first == 4);
+}
+
 TEST_CASE("prepared shards carry scene boundaries to the sampler's index", "[sampling][sampler][shard]") {
   TempDir dir;
   const fs::path shards = make_shards(dir);
