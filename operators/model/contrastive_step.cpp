@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "operators/model/autocast_guard.h"
 #include "operators/model/distributed.h"
 
 namespace avflow::model {
@@ -17,8 +18,17 @@ double gradient_norm(AvModel& model) {
 }  // namespace
 
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
-                            const at::Tensor& mels, const ContrastiveLossOptions& loss_options, Distributed* group) {
-  const Embeddings z = model->forward(clips, mels);
+                            const at::Tensor& mels, const ContrastiveLossOptions& loss_options, Distributed* group,
+                            std::optional<at::ScalarType> autocast) {
+  Embeddings z;
+  if (autocast) {
+    const AutocastGuard mixed(clips.device().type(), *autocast);
+    z = model->forward(clips, mels);
+    z.video = z.video.to(at::kFloat);
+    z.audio = z.audio.to(at::kFloat);
+  } else {
+    z = model->forward(clips, mels);
+  }
   StepResult result;
   optimizer.zero_grad();
   if (group == nullptr) {

@@ -18,6 +18,8 @@
 
 #include <torch/optim/optimizer.h>
 
+#include <optional>
+
 #include "operators/model/av_model.h"
 #include "operators/model/contrastive_loss.h"
 
@@ -33,9 +35,12 @@ struct StepResult {
 
 // clips [n, 3, T, H, W] and mels [n, 1, F, T] on the model's device: this
 // process's n clips. `model` is in training mode; with a group it must have
-// been replicated (Distributed::replicate).
+// been replicated (Distributed::replicate). `autocast` (e.g. bf16): the
+// forward pass runs under autocast on the clips' device; the embeddings are
+// taken to float32 for the loss, and the weights and their updates stay
+// float32.
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
                             const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
-                            Distributed* group = nullptr);
+                            Distributed* group = nullptr, std::optional<at::ScalarType> autocast = std::nullopt);
 
 }  // namespace avflow::model

@@ -79,6 +79,10 @@ class TrainStep final : public Operator {
   static inline const Param<std::string> kDevice = ops::device_param();
   static inline const Param<int64_t> kThreads{
       "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
+  static inline const Param<std::string> kPrecision{
+      "precision", "float32", Choices{"float32", "bf16"},
+      "bf16: the forward pass under bfloat16 autocast (convolutions and products in bf16, the loss, weights and "
+      "Adam in float32), the paper's GPU setting; also runs on the CPU"};
   // Data-parallel training.
   static inline const Param<std::string> kDistributed{
       "distributed", "auto", Choices{"auto", "off"},
@@ -90,7 +94,7 @@ class TrainStep final : public Operator {
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
                   kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
-                  kResume, kDevice, kThreads, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  kResume, kDevice, kThreads, kPrecision, kDistributed, kDistributedTimeout, kHoldsInputs,
                   ParamsCheck{&TrainStep::check});
 
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
@@ -123,6 +127,7 @@ class TrainStep final : public Operator {
     model_->to(device_);
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
+    if (ctx.param(kPrecision) == "bf16") autocast_ = at::kBFloat16;
     steps_per_epoch_ = ops::param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
     schedule_.warmup_from = ctx.param(kLrStart);
     schedule_.peak = ctx.param(kLrPeak);
@@ -142,6 +147,7 @@ class TrainStep final : public Operator {
         }
       }
     }
+    check_sampler_starts_here(ctx);
     if (group_) {
       group_->require_same(step_, "the step to start at (every rank must read the same checkpoints)");
       group_->replicate(*model_);
@@ -164,9 +170,10 @@ class TrainStep final : public Operator {
   }
 
   void finish(Context& ctx) override {
-    if (!videos_.empty() || !audios_.empty())
+    if (!videos_.empty() || !audios_.empty()) {
       AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
                        << " audio batch(es) left without a partner at the end";
+    }
   }
 
   void close(CloseReason reason) override {
@@ -176,6 +183,21 @@ class TrainStep final : public Operator {
   }
 
  private:
+  // A sampler upstream publishes the step its first batch belongs to; a
+  // trainer at another step would pair the schedule and the checkpoints with
+  // the wrong data (e.g. --resume with the sampler's resume_from unset or
+  // pointing at another run's checkpoints).
+  void check_sampler_starts_here(const Context& ctx) const {
+    const auto first = ctx.published("first_step");
+    if (!first || *first == step_) return;
+    const std::string from = store_ ? store_->dir().string() : std::string("its checkpoints");
+    throw std::runtime_error("starts at step " + std::to_string(step_) +
+                             (step_ > 0 ? " (resumed from " + from + ")" : std::string(" (nothing to resume)")) +
+                             " but the sampler upstream starts at step " + std::to_string(*first) +
+                             "; under --resume set the sampler's resume_from to " + from +
+                             ", the folder this trainer checkpoints to");
+  }
+
   Scalars train(const at::Tensor& video, const at::Tensor& audio) {
     if (video.size(0) != audio.size(0))
       throw std::invalid_argument("video batch of " + std::to_string(video.size(0)) + " clips paired with an audio batch of " +
@@ -188,7 +210,7 @@ class TrainStep final : public Operator {
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
     const StepResult r = contrastive_step(model_, *optimizer_, video.to(device_, /*non_blocking=*/true),
-                                          audio.to(device_, true), loss_options_, group_.get());
+                                          audio.to(device_, true), loss_options_, group_.get(), autocast_);
     ++step_;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Scalars row;
@@ -214,6 +236,7 @@ class TrainStep final : public Operator {
   std::shared_ptr<Distributed> group_;  // null: this process alone
   AvModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::optional<at::ScalarType> autocast_;  // precision = bf16
   ContrastiveLossOptions loss_options_;
   LrSchedule schedule_;
   int threads_ = 1;

@@ -108,4 +108,18 @@ TEST_CASE("the quickstart graph trains, and a SIGKILLed run resumes step for ste
     CHECK(got.at(step).lr == Approx(expected.at(step).lr).epsilon(1e-9));
     CHECK(std::abs(got.at(step).loss - expected.at(step).loss) < 1e-5);
   }
+
+  // --resume with a sampler that does not read the trainer's checkpoints
+  // (resume_from unset): it would start at step 0 under a trainer at step
+  // 12. Refused in open, before any step, naming the trainer and the folder.
+  auto stray = quickstart(prepared, whole);
+  for (const char* extra : {"--resume", "--set", "sampler.resume_from="}) stray.push_back(extra);
+  const auto refused = run_process(stray);
+  INFO(refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("'train'") != std::string::npos);
+  CHECK(refused.err.find("starts at step 12 (resumed from " + whole + "/checkpoints) but the sampler upstream starts at "
+                         "step 0; under --resume set the sampler's resume_from to " + whole + "/checkpoints") !=
+        std::string::npos);
+  CHECK(read_rows(whole + "/metrics.jsonl").size() == size_t(kSteps));  // nothing trained, nothing written
 }
