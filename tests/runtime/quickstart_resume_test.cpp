@@ -60,14 +60,7 @@ std::vector<std::string> quickstart(const std::string& prepared, const std::stri
 
 TEST_CASE("the quickstart graph trains, and a SIGKILLed run resumes step for step", "[cli][quickstart][resume]") {
   TempDir dir;
-  const std::string data = dir.path() + "/data", prepared = dir.path() + "/prepared";
-  auto made = run_avflow({"demo-catalogue", data, "--minutes", "0.5", "--movies", "1", "--shows", "1", "--episodes", "2"});
-  REQUIRE(made.exit_code == 0);
-  auto prep = run_avflow({"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/prepare.toml", "--progress", "never",
-                          "--set", "titles.catalogue=" + data, "--set", "titles.split=all",
-                          "--set", "prepare.out=" + prepared, "--set", "report.path=" + dir.path() + "/report.jsonl"});
-  INFO(prep.err);
-  REQUIRE(prep.exit_code == 0);
+  const std::string prepared = prepare_small_demo(dir);
 
   // Uninterrupted.
   const std::string whole = dir.path() + "/whole";

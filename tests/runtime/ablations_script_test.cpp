@@ -1,0 +1,71 @@
+// scripts/ablations.sh: runs the chosen graphs of graphs/ablations/ (here at
+// a tiny size, through arguments it passes on to avflow run) and gathers one
+// table, with a run that fails reported in it rather than stopping the rest.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "tests/runtime/cli_fixture.h"
+
+using namespace avflow::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string slurp_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The table row of `name`, or "" when there is none.
+std::string row_of(const std::string& table, const std::string& name) {
+  std::istringstream in(table);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("| " + name + " |", 0) == 0) return line;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a failed one too", "[cli][ablations]") {
+  TempDir dir;
+  const std::string prepared = prepare_small_demo(dir);
+  const std::string runs = dir.path() + "/runs";
+  const std::string script = std::string(AVFLOW_SOURCE_DIR) + "/scripts/ablations.sh";
+  // The paper's graphs shrunk: 2 steps of 8 clips of 64 x 64, a 4-channel model.
+  std::vector<std::string> args = {"/bin/bash", script, "--runs", runs, "k01", "adjacent_k04", "k64", "--",
+                                   "--progress", "never", "--set", "sampler.shards=" + prepared,
+                                   "--set", "reader.dir=" + prepared, "--set", "sampler.catalogue=",
+                                   "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=16",
+                                   "--set", "sampler.epochs=1", "--set", "train.epochs=1",
+                                   "--set", "train.video_width=4", "--set", "train.audio_width=4",
+                                   "--set", "train.blocks=1", "--set", "train.embedding_dim=16",
+                                   "--set", "augment.crop=64", "--set", "train.device=cpu"};
+  const auto r = run_process(args);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // k = 64 cannot divide a batch of 8
+  CHECK_THAT(r.err, Contains("batch_size' (8) is not divisible by k = 64"));
+  const std::string table = slurp_file(runs + "/results.md");
+  INFO(table);
+  CHECK(r.out == table);
+  CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | run |"));
+  const std::string k01 = row_of(table, "k01"), adjacent = row_of(table, "adjacent_k04"), k64 = row_of(table, "k64");
+  CHECK_THAT(k01, Contains("| Table 1 baseline: k = 1, snippets i.i.d. over all titles (the uniform policy) | 2 | "));
+  CHECK_THAT(k01, Contains("| finished |"));
+  CHECK_THAT(adjacent, Contains("| 2 | "));
+  CHECK_THAT(adjacent, Contains("| finished |"));
+  CHECK_THAT(k64, Contains("| 0 |"));
+  CHECK_THAT(k64, Contains("failed (exit 2); no metrics in " + runs + "/k64/metrics.jsonl"));
+  CHECK(std::ifstream(runs + "/k01/checkpoints/latest").good());
+
+  // --table gathers what is there without running anything.
+  const auto again = run_process({"/bin/bash", script, "--runs", runs, "--table", "k01"});
+  CHECK(again.exit_code == 0);
+  CHECK(row_of(again.out, "k01").find("| 2 | ") != std::string::npos);
+  CHECK_THAT(again.out, Contains("not run now"));
+  const auto unknown = run_process({"/bin/bash", script, "--runs", runs, "k05"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Contains("no graphs/ablations/k05.toml; known: "));
+}
