@@ -78,6 +78,14 @@ int main(int argc, char** argv) {
       mixed.name = "paper size, bf16";
       mixed.bf16 = true;
       device_rows.push_back(mixed);
+      // The batch bench/reference/train_step_reference.py is run at by scripts/gpu-check.sh.
+      for (const bool bf16 : {false, true}) {
+        Row big = rows.back();
+        big.name = bf16 ? "paper size, B = 64, bf16" : "paper size, B = 64";
+        big.batch = 64;
+        big.bf16 = bf16;
+        device_rows.push_back(big);
+      }
     }
     for (const Row& r : device_rows)
       std::printf("%-26s %-6s %10.2f\n", r.name.c_str(), device.str().c_str(), clips_per_second(r, device, seconds));

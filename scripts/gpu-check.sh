@@ -45,4 +45,14 @@ build-gpu/tests/operators/operator_tests "[cuda]" --success 2>&1 | grep -E "CUDA
 for b in build-gpu/bench/bench_*; do
   [ -x "$b" ] && { echo "== $b"; "$b"; }
 done
+# The eager PyTorch reference of the training step (torchvision's models), at
+# the batch of the C++ benchmark's CUDA "paper size, B = 64" rows: the issue's
+# target is avflow >= 1.2x the reference at the same precision.
+if python3 -c 'import torchvision' 2>/dev/null; then
+  echo "== bench/reference/train_step_reference.py"
+  python3 bench/reference/train_step_reference.py --batch 64 --seconds 20
+  python3 bench/reference/train_step_reference.py --batch 64 --seconds 20 --bf16
+else
+  echo "torchvision missing: no PyTorch reference for the training step"
+fi
 exit $status
