@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs, builds, writes the demo catalogue (once), prepares its shards with
 # scene boundaries (once; re-runs reuse them), then trains the tiny model of
-# graphs/quickstart.toml: a few minutes on 2 CPU cores. Metrics go to
+# graphs/quickstart.toml: about 5 minutes on 2 CPU cores. Metrics go to
 # build/quickstart/metrics.jsonl, checkpoints and the exported encoders to
 # build/quickstart/checkpoints. Extra arguments go to `avflow run`
-# (e.g. --set train.resume=true to continue).
+# (e.g. --resume to continue after Ctrl-C or a crash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
