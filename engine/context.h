@@ -26,10 +26,6 @@ class Emitter {
   virtual void emit(size_t output_index, Packet packet) = 0;
 };
 
-// Side values: named integers one operator states in open() for others to
-// read in theirs (a sampler's steps per epoch, read by a trainer's
-// schedule), so a graph does not repeat a number that one node knows.
-// Sources open first, then every node in topological order.
 // How a source numbers its items (Context::item() downstream, which seeds
 // per-item random draws): the j-th item it emits, from 0, is
 // first + (j / run) * stride + j % run. The default is 0, 1, 2, ...
@@ -40,6 +36,10 @@ struct ItemNumbering {
   uint64_t number(uint64_t j) const { return first + (j / run) * stride + j % run; }
 };
 
+// Side values: named integers one operator states in open() for others to
+// read in theirs (a sampler's steps per epoch, read by a trainer's
+// schedule), so a graph does not repeat a number that one node knows.
+// Sources open first, then every node in topological order.
 struct SideValue {
   int64_t value = 0;
   std::string node;  // who published it

@@ -91,17 +91,18 @@ GraphSpec load_graph_file(const std::string& path);
 // includes and plugin paths.
 GraphSpec parse_graph_string(const std::string& text, const std::string& path);
 
-// One --set node.param=value from the command line. The value is read as a
-// TOML value (16, 0.5, true, "x", [1, 2]); anything that is not one is taken
-// as a plain string, so --set sampler.policy=uniform works unquoted.
 // Where a --set came from; a [set] line carries its file and line instead.
 inline constexpr const char* kCommandLine = "<command line>";
 
+// One --set node.param=value from the command line, or one node.param =
+// value line of a [set] table. The value is read as a TOML value (16, 0.5,
+// true, "x", [1, 2]); on the command line anything that is not one is taken
+// as a plain string, so --set sampler.policy=uniform works unquoted.
 struct Override {
   std::string node;   // "graph" addresses [graph] settings
   std::string param;
   ParamValue value;
-  SourceLocation where;  // "<command line>", column = index of the --set
+  SourceLocation where;  // kCommandLine with column = index of the --set, or the [set] line
 };
 
 // Parses "node.param=value"; throws GraphError on a malformed one.

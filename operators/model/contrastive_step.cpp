@@ -20,15 +20,13 @@ double gradient_norm(AvModel& model) {
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
                             const at::Tensor& mels, const ContrastiveLossOptions& loss_options, Distributed* group,
                             std::optional<at::ScalarType> autocast) {
-  Embeddings z;
-  if (autocast) {
-    const AutocastGuard mixed(clips.device().type(), *autocast);
-    z = model->forward(clips, mels);
-    z.video = z.video.to(at::kFloat);
-    z.audio = z.audio.to(at::kFloat);
-  } else {
-    z = model->forward(clips, mels);
-  }
+  Embeddings z = [&] {
+    std::optional<AutocastGuard> mixed;
+    if (autocast) mixed.emplace(clips.device().type(), *autocast);
+    return model->forward(clips, mels);
+  }();
+  z.video = z.video.to(at::kFloat);  // bf16 under autocast; no copy when already float32
+  z.audio = z.audio.to(at::kFloat);
   StepResult result;
   optimizer.zero_grad();
   if (group == nullptr) {

@@ -39,13 +39,18 @@ std::vector<double> smoothed_histogram(const std::vector<double>& values, double
   return h;
 }
 
+double histogram_kl(const std::vector<double>& p, const std::vector<double>& q) {
+  if (p.size() != q.size())
+    throw std::invalid_argument("kl: histograms of " + std::to_string(p.size()) + " and " + std::to_string(q.size()) +
+                                " bins");
+  double kl = 0;
+  for (size_t i = 0; i < p.size(); ++i) kl += p[i] * std::log(p[i] / q[i]);
+  return std::max(0.0, kl);  // rounding can leave -1e-17 for identical histograms
+}
+
 double kl_divergence(const std::vector<double>& p, const std::vector<double>& q, double lo, double hi,
                      const HistogramOptions& options) {
-  const std::vector<double> hp = smoothed_histogram(p, lo, hi, options);
-  const std::vector<double> hq = smoothed_histogram(q, lo, hi, options);
-  double kl = 0;
-  for (size_t i = 0; i < hp.size(); ++i) kl += hp[i] * std::log(hp[i] / hq[i]);
-  return std::max(0.0, kl);  // rounding can leave -1e-17 for identical histograms
+  return histogram_kl(smoothed_histogram(p, lo, hi, options), smoothed_histogram(q, lo, hi, options));
 }
 
 }  // namespace avflow::monitor

@@ -33,6 +33,10 @@ std::pair<double, double> pooled_range(const std::vector<const std::vector<doubl
 std::vector<double> smoothed_histogram(const std::vector<double>& values, double lo, double hi,
                                        const HistogramOptions& options);
 
+// KL(P || Q) in nats between two smoothed histograms of one binning (no
+// empty bins, as smoothed_histogram makes them).
+double histogram_kl(const std::vector<double>& p, const std::vector<double>& q);
+
 // KL(P || Q) in nats from two samples over [lo, hi]. Throws
 // std::invalid_argument for an empty sample, bins < 1, smoothing <= 0 or
 // lo > hi.

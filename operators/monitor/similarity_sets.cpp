@@ -47,10 +47,14 @@ KlMeasures kl_measures(const SimilaritySets& sets, const HistogramOptions& optio
     throw std::invalid_argument("kl measures: S- is empty (no title has two snippets in the sample)");
   if (sets.other_title.empty()) throw std::invalid_argument("kl measures: S!= is empty (the sample has one title)");
   const auto [lo, hi] = pooled_range({&sets.positive, &sets.same_title, &sets.other_title});
+  // Each set is binned once; S!= alone holds N^2 - O(N) similarities.
+  const std::vector<double> plus = smoothed_histogram(sets.positive, lo, hi, options);
+  const std::vector<double> minus = smoothed_histogram(sets.same_title, lo, hi, options);
+  const std::vector<double> other = smoothed_histogram(sets.other_title, lo, hi, options);
   KlMeasures m;
-  m.minus_plus = kl_divergence(sets.same_title, sets.positive, lo, hi, options);
-  m.other_plus = kl_divergence(sets.other_title, sets.positive, lo, hi, options);
-  m.minus_other = kl_divergence(sets.same_title, sets.other_title, lo, hi, options);
+  m.minus_plus = histogram_kl(minus, plus);
+  m.other_plus = histogram_kl(other, plus);
+  m.minus_other = histogram_kl(minus, other);
   m.gap = m.other_plus - m.minus_plus;
   m.plus = summarise(sets.positive);
   m.minus = summarise(sets.same_title);

@@ -16,10 +16,10 @@
 // epochs. Resuming at (start_epoch, start_step) continues exactly where an
 // uninterrupted run would be (batch_sampler.h); with `resume_from` set to the
 // trainer's checkpoint folder, `avflow run --resume` starts at the step of its
-// latest checkpoint. Items are numbered from the start position's first
-// request, so augmentation draws (seeded per item) match the uninterrupted
-// run too. Rank and world size default to the RANK and WORLD_SIZE
-// environment variables (torchrun's).
+// latest checkpoint. Items are numbered by their slot in the global batch
+// from the start position on, so augmentation draws (seeded per item) match
+// the uninterrupted run's, and a rank's match one process's. Rank and world
+// size default to the RANK and WORLD_SIZE environment variables (torchrun's).
 #include <cstdlib>
 
 #include "engine/log.h"
@@ -110,13 +110,14 @@ class Sampler final : public Operator {
     const int64_t steps_per_epoch = sampler_->steps_per_epoch();
     ctx.publish("steps_per_epoch", steps_per_epoch);  // a trainer's schedule reads it
     ctx.publish("rank_batch_size", sampler_->rank_batch_size());  // batch nodes with size = 0 read it
-    sampler_->seek({ctx.param(kStartEpoch), ctx.param(kStartStep)});
-    int64_t first_step = ctx.param(kStartEpoch) * steps_per_epoch + ctx.param(kStartStep);
+    sampling::SamplerPosition start{ctx.param(kStartEpoch), ctx.param(kStartStep)};
     if (ctx.resuming() && !ctx.param(kResumeFrom).empty()) {
-      first_step = model::latest_checkpoint_step(ctx.param(kResumeFrom));
-      AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << first_step << " of " << ctx.param(kResumeFrom);
-      sampler_->seek({first_step / steps_per_epoch, first_step % steps_per_epoch});
+      const int64_t resumed = model::latest_checkpoint_step(ctx.param(kResumeFrom));
+      AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << resumed << " of " << ctx.param(kResumeFrom);
+      start = {resumed / steps_per_epoch, resumed % steps_per_epoch};
     }
+    sampler_->seek(start);  // refuses a start_step beyond the epoch
+    const int64_t first_step = start.epoch * steps_per_epoch + start.step;
     ctx.publish("first_step", first_step);  // a trainer checks that it resumed at the same step
     // Items are numbered by their slot in the global batch, so a rank's
     // per-item draws (crops, flips, masks) are those one process would make.

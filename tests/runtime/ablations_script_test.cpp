@@ -12,13 +12,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string slurp_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The table row of `name`, or "" when there is none.
 std::string row_of(const std::string& table, const std::string& name) {
   std::istringstream in(table);
@@ -47,7 +40,7 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   INFO(r.err);
   CHECK(r.exit_code == 1);  // k = 64 cannot divide a batch of 8
   CHECK_THAT(r.err, Contains("batch_size' (8) is not divisible by k = 64"));
-  const std::string table = slurp_file(runs + "/results.md");
+  const std::string table = slurp(runs + "/results.md");
   INFO(table);
   CHECK(r.out == table);
   CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | run |"));

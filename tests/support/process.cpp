@@ -13,7 +13,6 @@
 #include <thread>
 
 namespace avflow::test {
-namespace {
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -21,6 +20,8 @@ std::string slurp(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+namespace {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
   pid_t pid = fork();

@@ -17,6 +17,9 @@ struct ProcessResult {
 
 ProcessResult run_process(const std::vector<std::string>& argv);
 
+// The whole content of a file; empty when it cannot be read.
+std::string slurp(const std::string& path);
+
 class BackgroundProcess {
  public:
   explicit BackgroundProcess(const std::vector<std::string>& argv);
