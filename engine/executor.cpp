@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "engine/log.h"
+#include "engine/payloads/scalars.h"
 #include "engine/busy_clock.h"
 #include "engine/ticket.h"
 
@@ -104,6 +105,18 @@ struct NodeState final : detail::TicketOwner {
   // kHoldsInputs: tickets of inputs that made no emit yet (serial: one
   // process() call at a time touches it).
   std::vector<TicketRef> held;
+
+  // The latest row emitted on each Scalars output port, for the status
+  // endpoint and metrics snapshots (sharing the packet's payload, no copy).
+  std::vector<bool> scalars_port;  // per output port, fixed at build
+  mutable std::mutex latest_mu;
+  std::shared_ptr<const Scalars> latest_scalars;
+  void saw(size_t port, const Packet& packet) {
+    if (!scalars_port[port]) return;
+    auto row = packet.share<Scalars>();
+    std::lock_guard<std::mutex> lock(latest_mu);
+    latest_scalars = std::move(row);
+  }
 
   std::vector<flow::receiver<Msg>*> inputs;                    // per input port
   std::vector<flow::sender<Msg>*> outputs;                     // per output port
@@ -342,6 +355,7 @@ class SlotEmitter final : public Emitter {
     if (out_.packet)
       second_item_for_one_input();
     bump(s_.counters.items_out[0], 1, s_.serial);
+    s_.saw(0, packet);
     out_.packet = std::move(packet);
     out_.ticket = ticket_.get();
   }
@@ -359,6 +373,7 @@ class PortsEmitter final : public Emitter {
   PortsEmitter(NodeState& s, EmitTicket& ticket, Ports& ports) : s_(s), ticket_(ticket), ports_(ports) {}
   void emit(size_t i, Packet packet) override {
     bump(s_.counters.items_out[i], 1, s_.serial);
+    s_.saw(i, packet);
     put_to_port(ports_, i, Msg{ticket_.get(), std::move(packet), 0});
   }
 
@@ -376,6 +391,7 @@ class BundleEmitter final : public Emitter {
     if (one_to_one_ && !out_.emitted.empty())
       second_item_for_one_input();
     bump(s_.counters.items_out[i], 1, false);
+    s_.saw(i, packet);
     out_.emitted.emplace_back(static_cast<uint32_t>(i), std::move(packet));
   }
 
@@ -388,11 +404,14 @@ class BundleEmitter final : public Emitter {
 // Emitter for sources: queued, handed out by the input_node one at a time.
 class QueueEmitter final : public Emitter {
  public:
-  explicit QueueEmitter(std::deque<Msg>& q) : q_(q) {}
-  void emit(size_t i, Packet packet) override { q_.push_back(Msg{{}, std::move(packet), static_cast<uint32_t>(i)}); }
+  explicit QueueEmitter(NodeState& s) : s_(s) {}
+  void emit(size_t i, Packet packet) override {
+    s_.saw(i, packet);
+    s_.pending.push_back(Msg{{}, std::move(packet), static_cast<uint32_t>(i)});
+  }
 
  private:
-  std::deque<Msg>& q_;
+  NodeState& s_;
 };
 
 // Emitter for finish(): items go straight to the downstream receivers.
@@ -401,6 +420,7 @@ class DirectEmitter final : public Emitter {
   explicit DirectEmitter(NodeState& s) : s_(s) {}
   void emit(size_t i, Packet packet) override {
     s_.counters.items_out[i].fetch_add(1, std::memory_order_relaxed);
+    s_.saw(i, packet);
     for (auto* r : s_.downstream[i]) r->try_put(Msg{{}, packet, 0});
   }
 
@@ -435,7 +455,7 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
       fc.stop();
       return Msg{};
     }
-    QueueEmitter emitter(s.pending);
+    QueueEmitter emitter(s);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
     ctx.bind(&emitter);
     ctx.set_item(s.numbering.number(s.emitted));
@@ -667,6 +687,8 @@ void Executor::Impl::build() {
     s->holds_inputs = node.op->contract.holds_inputs;
     s->op = node.op->factory();
     s->downstream.resize(node.op->contract.outputs.size());
+    for (const auto& port : node.op->contract.outputs)
+      s->scalars_port.push_back(port.type == &payload_type<Scalars>() || port.type->name == payload_type<Scalars>().name);
     states.push_back(std::move(s));
   }
   for (size_t i : graph.topo_order) {
@@ -812,6 +834,15 @@ MetricsSnapshot Executor::metrics() const {
     n.in_flight = c.in_flight.load(std::memory_order_relaxed);
     n.in_flight_peak = c.in_flight_peak.load(std::memory_order_relaxed);
     n.expected = c.expected.load(std::memory_order_relaxed);
+    std::shared_ptr<const Scalars> latest;
+    {
+      std::lock_guard<std::mutex> lock(s.latest_mu);
+      latest = s.latest_scalars;
+    }
+    if (latest) {
+      n.scalars_step = latest->step;
+      n.scalars = latest->values;
+    }
     snap.nodes.push_back(std::move(n));
   }
   return snap;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/contract.h"
@@ -36,6 +37,10 @@ struct NodeMetrics {
   int64_t in_flight = 0;    // sources: items past the limiter whose work is not finished
   int64_t in_flight_peak = 0;  // at most the graph's max_in_flight
   uint64_t expected = 0;    // sources: announced total, 0 if unknown
+  // The latest row the node emitted on a Scalars port (a loss, KL measures),
+  // and its step; -1 and empty before the first.
+  int64_t scalars_step = -1;
+  std::vector<std::pair<std::string, double>> scalars;
 };
 
 struct MetricsSnapshot {

@@ -1,5 +1,8 @@
 #include "engine/params.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,15 +22,37 @@ std::string_view to_string(ParamKind kind) {
 }
 
 namespace {
+// The shortest text that reads back as the same double, and recognisably a
+// float (TOML: 2.0, not 2; inf and nan as TOML spells them).
 std::string format_double(double d) {
-  std::ostringstream os;
-  os << d;
-  std::string s = os.str();
-  // Keep floats recognisable as floats in listings and TOML round trips.
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[40];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   return s;
 }
-std::string quote(const std::string& s) { return "\"" + s + "\""; }
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string quote(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      o += buf;
+    } else {
+      o += static_cast<char>(c);
+    }
+  }
+  return o + "\"";
+}
 template <class T, class F>
 std::string format_list(const std::vector<T>& v, F f) {
   std::string s = "[";
