@@ -5,7 +5,8 @@
 //   op = "jsonl"
 //   path = "-"            # "-" is standard output
 //
-// {"step":3,"mean":0.01,...}; each line is flushed as written, so a file
+// {"step":3,"time":1795000000.25,"mean":0.01,...} (time: when the row was
+// written, seconds since 1970 UTC); each line is flushed as written, so a file
 // being written can be followed (tail -f) and a killed run keeps its rows.
 // A resumed run (avflow run --resume) appends: rows of the steps it redoes
 // after its checkpoint appear again, the later ones being the resumed run's.
@@ -16,6 +17,7 @@
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
+#include "operators/core/wall_time.h"
 
 namespace avflow::ops {
 
@@ -54,7 +56,7 @@ class Jsonl final : public Operator {
 
   void process(Context& ctx) override {
     const Scalars& s = ctx.input(kIn);
-    std::string line = "{\"step\":" + std::to_string(s.step);
+    std::string line = "{\"step\":" + std::to_string(s.step) + ",\"time\":" + unix_time_text();
     for (const auto& [k, v] : s.values) line += "," + json_string(k) + ":" + json_number(v);
     line += "}\n";
     if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)

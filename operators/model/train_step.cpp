@@ -17,7 +17,9 @@
 // Inputs: video float [B, 3, T, H, W] (normalised clips), audio float
 // [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
 // clips_per_s. At the end the encoders f and g are exported beside the
-// checkpoints (video_encoder.pt, audio_encoder.pt).
+// checkpoints (video_encoder.pt, audio_encoder.pt). With snapshot_every = N,
+// a copy of the model goes out on `model` before the first step, every N
+// steps and at the end, for kl_monitor (graphs/parts/kl_monitor.toml).
 //
 // Started by `avflow launch` or torchrun (WORLD_SIZE > 1), it is one rank of
 // a data-parallel run (distributed.h, contrastive_step.h): its batches are
@@ -46,6 +48,7 @@
 #include "operators/model/contrastive_step.h"
 #include "operators/model/distributed.h"
 #include "operators/model/lr_schedule.h"
+#include "operators/model/model_snapshot.h"
 
 namespace avflow::model {
 
@@ -54,6 +57,8 @@ class TrainStep final : public Operator {
   static inline const In<Tensor> kVideo{"video", "clip batches, float [B, 3, T, H, W]"};
   static inline const In<Tensor> kAudio{"audio", "mel batches, float [B, 1, mels, frames]"};
   static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s"};
+  static inline const Out<ModelSnapshot> kModel{
+      "model", "every snapshot_every steps: a copy of the model (for the KL monitor), also before the first step and at the end"};
   // The model.
   static inline const Param<int64_t> kVideoWidth{"video_width", 64, Range{1, 1024}, "channels of f's first stage (R(2+1)D-18: 64)"};
   static inline const Param<int64_t> kAudioWidth{"audio_width", 64, Range{1, 1024}, "channels of g's first stage (ResNet-18: 64)"};
@@ -76,6 +81,9 @@ class TrainStep final : public Operator {
   static inline const Param<int64_t> kEvery{"checkpoint_every", 0, Range{0, int64_t{1} << 40}, "steps between checkpoints (0: only at the end)"};
   static inline const Param<int64_t> kKeep{"keep", 3, Range{1, 1000}, "newest checkpoints kept"};
   static inline const Param<bool> kResume{"resume", false, "continue from the latest checkpoint in `checkpoints` (also: avflow run --resume)"};
+  static inline const Param<int64_t> kSnapshotEvery{
+      "snapshot_every", 0, Range{0, int64_t{1} << 40},
+      "steps between copies of the model on the `model` port, for observers such as kl_monitor (0: none)"};
   static inline const Param<std::string> kDevice = ops::device_param();
   static inline const Param<int64_t> kThreads{
       "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
@@ -92,9 +100,9 @@ class TrainStep final : public Operator {
   static inline const Param<double> kDistributedTimeout{
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
-  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
+  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
                   kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
-                  kResume, kDevice, kThreads, kPrecision, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  kResume, kSnapshotEvery, kDevice, kThreads, kPrecision, kDistributed, kDistributedTimeout, kHoldsInputs,
                   ParamsCheck{&TrainStep::check});
 
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
@@ -136,6 +144,7 @@ class TrainStep final : public Operator {
     schedule_.warmup_steps = static_cast<int64_t>(std::llround(ctx.param(kWarmupEpochs) * static_cast<double>(steps_per_epoch_)));
     schedule_.check();
     every_ = ctx.param(kEvery);
+    snapshot_every_ = ctx.param(kSnapshotEvery);
     if (!ctx.param(kCheckpoints).empty()) {
       store_.emplace(ctx.param(kCheckpoints), static_cast<int>(ctx.param(kKeep)));
       if (ctx.param(kResume) || ctx.resuming()) {
@@ -164,8 +173,10 @@ class TrainStep final : public Operator {
       at::Tensor v = std::move(videos_.front()), a = std::move(audios_.front());
       videos_.pop_front();
       audios_.pop_front();
+      if (snapshot_every_ > 0 && snapshot_step_ < 0 && step_ % snapshot_every_ == 0) snapshot(ctx);  // the start
       ctx.emit(kMetrics, train(v, a));
       if (store_ && every_ > 0 && step_ % every_ == 0) save();
+      if (snapshot_every_ > 0 && step_ % snapshot_every_ == 0) snapshot(ctx);
     }
   }
 
@@ -174,6 +185,7 @@ class TrainStep final : public Operator {
       AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
                        << " audio batch(es) left without a partner at the end";
     }
+    if (snapshot_every_ > 0 && snapshot_step_ != step_) snapshot(ctx);  // the end
   }
 
   void close(CloseReason reason) override {
@@ -223,6 +235,11 @@ class TrainStep final : public Operator {
     return row;
   }
 
+  void snapshot(Context& ctx) {
+    snapshot_step_ = step_;
+    ctx.emit(kModel, snapshot_of(model_, step_, static_cast<double>(step_) / static_cast<double>(steps_per_epoch_)));
+  }
+
   bool writes_checkpoints() const { return !group_ || group_->rank() == 0; }
 
   void save() {
@@ -241,6 +258,7 @@ class TrainStep final : public Operator {
   LrSchedule schedule_;
   int threads_ = 1;
   int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;
+  int64_t snapshot_every_ = 0, snapshot_step_ = -1;  // the step of the last snapshot, -1: none yet
   std::optional<CheckpointStore> store_;
   std::deque<at::Tensor> videos_, audios_;
   std::string label_;  // the node, and the rank when distributed

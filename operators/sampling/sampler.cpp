@@ -61,6 +61,10 @@ class Sampler final : public Operator {
                                                 "resume: first step within start_epoch"};
   static inline const Param<std::string> kResumeFrom{
       "resume_from", "", "the trainer's checkpoint folder: with `avflow run --resume`, start at its latest step"};
+  static inline const Param<bool> kPublish{
+      "publish", true,
+      "state steps_per_epoch, rank_batch_size and first_step for the trainer and batch nodes; false for a second "
+      "sampler in the graph (the KL monitor's held-out sample)"};
   static inline const Param<int64_t> kRank{"rank", -1, Range{-1, 1 << 16}, "this process's rank; -1: $RANK or 0"};
   static inline const Param<int64_t> kWorldSize{"world_size", 0, Range{0, 1 << 16},
                                                 "processes sharing each batch; 0: $WORLD_SIZE or 1"};
@@ -87,7 +91,7 @@ class Sampler final : public Operator {
     return {};
   }
   AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kPolicy, kK, kW, kBatchSize,
-                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumeFrom, kRank, kWorldSize,
+                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumeFrom, kPublish, kRank, kWorldSize,
                   ParamsCheck{&Sampler::check});
 
   void open(Context& ctx) override {
@@ -108,8 +112,11 @@ class Sampler final : public Operator {
     config.world_size = ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_int("WORLD_SIZE", 1);
     sampler_ = std::make_unique<sampling::BatchSampler>(std::move(plan), config, index_.total_snippets());
     const int64_t steps_per_epoch = sampler_->steps_per_epoch();
-    ctx.publish("steps_per_epoch", steps_per_epoch);  // a trainer's schedule reads it
-    ctx.publish("rank_batch_size", sampler_->rank_batch_size());  // batch nodes with size = 0 read it
+    const bool publish = ctx.param(kPublish);
+    if (publish) {
+      ctx.publish("steps_per_epoch", steps_per_epoch);  // a trainer's schedule reads it
+      ctx.publish("rank_batch_size", sampler_->rank_batch_size());  // batch nodes with size = 0 read it
+    }
     sampling::SamplerPosition start{ctx.param(kStartEpoch), ctx.param(kStartStep)};
     if (ctx.resuming() && !ctx.param(kResumeFrom).empty()) {
       const int64_t resumed = model::latest_checkpoint_step(ctx.param(kResumeFrom));
@@ -118,7 +125,7 @@ class Sampler final : public Operator {
     }
     sampler_->seek(start);  // refuses a start_step beyond the epoch
     const int64_t first_step = start.epoch * steps_per_epoch + start.step;
-    ctx.publish("first_step", first_step);  // a trainer checks that it resumed at the same step
+    if (publish) ctx.publish("first_step", first_step);  // a trainer checks that it resumed at the same step
     // Items are numbered by their slot in the global batch, so a rank's
     // per-item draws (crops, flips, masks) are those one process would make.
     const int64_t share = sampler_->rank_batch_size();

@@ -1,0 +1,70 @@
+// graphs/quickstart_kl.toml at a tiny size: the trainer's snapshots measured
+// by the KL monitor on held-out titles, the rows in the run directory's
+// metrics beside the trainer's, and the curves drawn.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "tests/runtime/cli_fixture.h"
+
+using namespace avflow::test;
+
+namespace {
+
+// The value of "key" in one JSON line; NaN when absent.
+double value_of(const std::string& line, const std::string& key) {
+  const auto at = line.find("\"" + key + "\":");
+  return at == std::string::npos ? std::nan("") : std::stod(line.substr(at + key.size() + 3));
+}
+
+}  // namespace
+
+TEST_CASE("the KL monitor measures every snapshot of a training run on held-out titles", "[cli][kl]") {
+  TempDir dir;
+  const std::string prepared = prepare_small_demo(dir), data = dir.path() + "/data", run = dir.path() + "/run";
+  // 3 titles: split seed 3 holds out the show (2 episodes), the trainer
+  // sees the movie (uniform policy: one title is enough); 2 epochs of 2
+  // steps, a snapshot every 2 steps: measured at steps 0, 2 and 4.
+  std::vector<std::string> args = {"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/quickstart_kl.toml", "--progress",
+                                   "never", "--run-dir", run};
+  for (const std::string& set :
+       {"sampler.shards=" + prepared, "reader.dir=" + prepared, "sampler.catalogue=" + data,
+        std::string("sampler.held_out_fraction=0.67"), std::string("sampler.split_seed=3"),
+        std::string("sampler.policy=uniform"), std::string("sampler.k=1"), std::string("sampler.batch_size=8"),
+        std::string("sampler.epoch_snippets=16"), std::string("sampler.epochs=2"), std::string("train.epochs=2"),
+        std::string("train.snapshot_every=2"), "heldout_sampler.shards=" + prepared,
+        "heldout_sampler.catalogue=" + data, std::string("heldout_sampler.held_out_fraction=0.67"),
+        std::string("heldout_sampler.split_seed=3"), std::string("heldout_sampler.k=4"),
+        std::string("heldout_sampler.batch_size=8"), std::string("heldout_sampler.epoch_snippets=8"),
+        "heldout_reader.dir=" + prepared, std::string("kl.sample=8"), std::string("kl.bins=16")}) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  auto r = run_avflow(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("held-out sample of 8 snippets from 2 titles") != std::string::npos);
+
+  std::istringstream metrics(slurp(run + "/metrics.jsonl"));
+  std::vector<int> kl_steps;
+  int train_rows = 0;
+  for (std::string line; std::getline(metrics, line);) {
+    if (line.find("\"loss\"") != std::string::npos) ++train_rows;
+    if (line.find("\"kl_gap\"") == std::string::npos) continue;
+    INFO(line);
+    kl_steps.push_back(static_cast<int>(value_of(line, "step")));
+    for (const char* key : {"kl_minus_plus", "kl_other_plus", "kl_minus_other"}) {
+      CHECK(std::isfinite(value_of(line, key)));
+      CHECK(value_of(line, key) >= 0.0);
+    }
+    CHECK(value_of(line, "kl_gap") ==
+          Approx(value_of(line, "kl_other_plus") - value_of(line, "kl_minus_plus")).margin(1e-6));
+    CHECK(value_of(line, "kl_seconds") > 0.0);
+    CHECK(value_of(line, "s_plus_std") >= 0.0);
+  }
+  CHECK(train_rows == 4);
+  CHECK(kl_steps == std::vector<int>{0, 2, 4});
+  CHECK(std::filesystem::file_size(run + "/curves.png") > 1000);
+  CHECK(std::filesystem::exists(run + "/graph.toml"));
+}
