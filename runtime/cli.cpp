@@ -10,13 +10,13 @@ namespace avflow::cli {
 
 namespace {
 
-const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch"};
+const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch", "plot"};
 // Options that take a value, and flags, with the commands that accept them
 // ("*" = every command).
 const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--set", {"run", "check", "dot"}},  {"--plugin", {"*"}},     {"--log-level", {"*"}},
     {"--threads", {"run"}},              {"--metrics-every", {"run"}}, {"--progress", {"run"}},
-    {"-o", {"dot"}},
+    {"-o", {"dot", "plot"}},          {"--series", {"plot"}},       {"--run-dir", {"run"}},
     {"--seed", {"demo-catalogue"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
@@ -91,7 +91,7 @@ Args parse_args(int argc, char** argv) {
       if (!kCommands.count(arg))
         throw UsageError("unknown command '" + arg + "'" +
                          did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
-                         "; commands: run, check, ops, dot, demo-catalogue, launch");
+                         "; commands: run, check, ops, dot, demo-catalogue, launch, plot");
       a.command = arg;
     } else {
       a.positional.push_back(arg);
@@ -125,6 +125,7 @@ Usage:
   avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
   avflow demo-catalogue OUT_DIR [options]        write a small synthetic catalogue of movies and shows
   avflow launch --nproc N -- run GRAPH [...]     run N processes of data-parallel training
+  avflow plot RUN_DIR [RUN_DIR...] [-o FILE]     draw a run's curves, or compare runs
   avflow COMMAND --help                          help for one command
 
 Options for every command:
@@ -165,6 +166,11 @@ Options:
   --metrics               print per-node metrics at the end
   --metrics-every SEC     log per-node metrics every SEC seconds
   --progress MODE         auto (default: a bar on a terminal), always, never
+  --run-dir DIR           record the run in DIR: DIR/graph.toml is the graph
+                          resolved (includes, [set] lines and --set applied,
+                          every parameter written out); `avflow run
+                          DIR/graph.toml` repeats the run. Point the graph's
+                          outputs there too (the shipped graphs' folders).
 )";
   if (command == "check")
     return R"(avflow check GRAPH [--set NODE.PARAM=VALUE]...
@@ -206,6 +212,25 @@ Options:
   --shows N      shows (default 2)
   --episodes N   episodes per show (default 3)
   --minutes X    length of every title (default 2.0)
+)";
+  if (command == "plot")
+    return R"(avflow plot RUN_DIR [RUN_DIR...] [-o FILE] [--series LIST]
+
+Draws PNG line plots over the step from RUN_DIR/metrics.jsonl (what the
+jsonl sink writes: the trainer's rows and the KL monitor's kl_* rows).
+
+One run: a panel each for loss, lr (log axis), grad_norm, the three KL
+measures together and the KL gap, those the metrics hold; written to
+RUN_DIR/curves.png unless -o names the file.
+Several runs: a comparison, one curve per run in each panel (loss and the
+four KL measures), each named by its directory and the --set overrides its
+graph.toml records (avflow run --run-dir); written to compare.png unless -o
+names the file.
+
+Options:
+  -o FILE         the .png file to write
+  --series LIST   comma-separated keys of the rows, one panel each; a+b puts
+                  a and b in one panel (e.g. --series loss,kl_gap)
 )";
   if (command == "launch")
     return R"(avflow launch --nproc N [--master-port P] -- COMMAND [ARGS]...

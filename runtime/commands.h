@@ -11,5 +11,6 @@ int ops_command(const Args& args);
 int dot_command(const Args& args);
 int demo_catalogue_command(const Args& args);
 int launch_command(const Args& args);
+int plot_command(const Args& args);
 
 }  // namespace avflow::cli

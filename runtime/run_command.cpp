@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "engine/log.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/progress.h"
+#include "runtime/run_directory.h"
 #include "runtime/session.h"
 #include "runtime/signals.h"
 
@@ -44,6 +46,21 @@ int run_command(const Args& args) {
   int threads = static_cast<int>(number_option(args, "--threads", 1, 4096));
   Session session(args);
   ResolvedGraph graph = session.load(args);
+  // --run-dir, or runs/<graph name> for a graph that puts its outputs in {run_dir}.
+  std::optional<std::string> dir = args.option("--run-dir");
+  if (substitute_run_dir(graph, dir.value_or("runs/" + graph.settings.name)) > 0 && !dir)
+    dir = "runs/" + graph.settings.name;
+  if (dir) {
+    try {
+      std::vector<std::string> overrides;  // --resume is how this run started, not what it is
+      for (const auto& set : args.sets)
+        if (set != "graph.resume=true") overrides.push_back(set);
+      write_run_directory(*dir, graph, overrides, args.plugins);
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("--run-dir: ") + e.what());
+    }
+    AVFLOW_LOG(info) << "run directory " << *dir << ": " << kResolvedGraphFile << " written";
+  }
 
   std::unique_ptr<tbb::global_control> thread_limit;
   if (threads > 0)

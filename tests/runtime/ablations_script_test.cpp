@@ -3,6 +3,7 @@
 // table, with a run that fails reported in it rather than stopping the rest.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "tests/runtime/cli_fixture.h"
@@ -35,7 +36,12 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
                                    "--set", "sampler.epochs=1", "--set", "train.epochs=1",
                                    "--set", "train.video_width=4", "--set", "train.audio_width=4",
                                    "--set", "train.blocks=1", "--set", "train.embedding_dim=16",
-                                   "--set", "augment.crop=64", "--set", "train.device=cpu"};
+                                   "--set", "augment.crop=64", "--set", "train.device=cpu",
+                                   // the KL monitor's held-out sample: every shard (no catalogue), small
+                                   "--set", "heldout_sampler.shards=" + prepared, "--set", "heldout_sampler.catalogue=",
+                                   "--set", "heldout_reader.dir=" + prepared, "--set", "heldout_sampler.batch_size=8",
+                                   "--set", "heldout_sampler.epoch_snippets=8", "--set", "kl.sample=8",
+                                   "--set", "kl.bins=16", "--set", "heldout_clip.crop=64"};
   const auto r = run_process(args);
   INFO(r.err);
   CHECK(r.exit_code == 1);  // k = 64 cannot divide a batch of 8
@@ -43,15 +49,19 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   const std::string table = slurp(runs + "/results.md");
   INFO(table);
   CHECK(r.out == table);
-  CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | run |"));
+  CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | KL(S- ‖ S!=) | KL gap | run |"));
   const std::string k01 = row_of(table, "k01"), adjacent = row_of(table, "adjacent_k04"), k64 = row_of(table, "k64");
   CHECK_THAT(k01, Contains("| Table 1 baseline: k = 1, snippets i.i.d. over all titles (the uniform policy) | 2 | "));
   CHECK_THAT(k01, Contains("| finished |"));
+  // The KL monitor measured the run's last snapshot: two numbers before "finished".
+  CHECK(std::regex_search(k01, std::regex(R"(\| -?[0-9]+\.[0-9]{4} \| -?[0-9]+\.[0-9]{4} \| finished \|)")));
+  CHECK(std::ifstream(runs + "/k01/graph.toml").good());
   CHECK_THAT(adjacent, Contains("| 2 | "));
   CHECK_THAT(adjacent, Contains("| finished |"));
   CHECK_THAT(k64, Contains("| 0 |"));
   CHECK_THAT(k64, Contains("failed (exit 2); no metrics in " + runs + "/k64/metrics.jsonl"));
   CHECK(std::ifstream(runs + "/k01/checkpoints/latest").good());
+  CHECK(std::ifstream(runs + "/compare.png").good());  // k01 and adjacent_k04, one curve each
 
   // --table gathers what is there without running anything.
   const auto again = run_process({"/bin/bash", script, "--runs", runs, "--table", "k01"});
