@@ -169,8 +169,10 @@ Options:
   --run-dir DIR           record the run in DIR: DIR/graph.toml is the graph
                           resolved (includes, [set] lines and --set applied,
                           every parameter written out); `avflow run
-                          DIR/graph.toml` repeats the run. Point the graph's
-                          outputs there too (the shipped graphs' folders).
+                          DIR/graph.toml` repeats the run. {run_dir} in a
+                          parameter (path = "{run_dir}/metrics.jsonl")
+                          becomes DIR; a graph that uses it runs in
+                          runs/<graph name> unless --run-dir is given.
 )";
   if (command == "check")
     return R"(avflow check GRAPH [--set NODE.PARAM=VALUE]...
@@ -224,8 +226,8 @@ measures together and the KL gap, those the metrics hold; written to
 RUN_DIR/curves.png unless -o names the file.
 Several runs: a comparison, one curve per run in each panel (loss and the
 four KL measures), each named by its directory and the --set overrides its
-graph.toml records (avflow run --run-dir); written to compare.png unless -o
-names the file.
+graph.toml records (avflow run --run-dir; paths left out); written to
+compare.png unless -o names the file.
 
 Options:
   -o FILE         the .png file to write
