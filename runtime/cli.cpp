@@ -10,14 +10,15 @@ namespace avflow::cli {
 
 namespace {
 
-const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch", "plot"};
+const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch", "plot", "demo-datasets"};
 // Options that take a value, and flags, with the commands that accept them
 // ("*" = every command).
 const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--set", {"run", "check", "dot"}},  {"--plugin", {"*"}},     {"--log-level", {"*"}},
     {"--threads", {"run"}},              {"--metrics-every", {"run"}}, {"--progress", {"run"}},
     {"-o", {"dot", "plot"}},          {"--series", {"plot"}},       {"--run-dir", {"run"}},
-    {"--seed", {"demo-catalogue"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
+    {"--seed", {"demo-catalogue", "demo-datasets"}}, {"--classes", {"demo-datasets"}}, {"--clips", {"demo-datasets"}},
+    {"--seconds", {"demo-datasets"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
 };
@@ -91,7 +92,7 @@ Args parse_args(int argc, char** argv) {
       if (!kCommands.count(arg))
         throw UsageError("unknown command '" + arg + "'" +
                          did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
-                         "; commands: run, check, ops, dot, demo-catalogue, launch, plot");
+                         "; commands: run, check, ops, dot, demo-catalogue, demo-datasets, launch, plot");
       a.command = arg;
     } else {
       a.positional.push_back(arg);
@@ -124,6 +125,7 @@ Usage:
   avflow ops [NAME] [--markdown]                 list operators, or describe one
   avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
   avflow demo-catalogue OUT_DIR [options]        write a small synthetic catalogue of movies and shows
+  avflow demo-datasets OUT_DIR [options]         write tiny UCF101, HMDB51 and ESC-50 look-alikes
   avflow launch --nproc N -- run GRAPH [...]     run N processes of data-parallel training
   avflow plot RUN_DIR [RUN_DIR...] [-o FILE]     draw a run's curves, or compare runs
   avflow COMMAND --help                          help for one command
@@ -233,6 +235,25 @@ Options:
   -o FILE         the .png file to write
   --series LIST   comma-separated keys of the rows, one panel each; a+b puts
                   a and b in one panel (e.g. --series loss,kl_gap)
+)";
+  if (command == "demo-datasets")
+    return R"(avflow demo-datasets OUT_DIR [options]
+
+Writes tiny data sets in the exact layouts of UCF101, HMDB51 and ESC-50, of
+real encoded media, for trying the evaluation graphs without the real ones:
+OUT_DIR/ucf101 (UCF-101/<Class>/*.avi, ucfTrainTestlist/ with classInd and
+three splits), OUT_DIR/hmdb51 (hmdb51_org/<class>/*.avi,
+testTrainMulti_7030_splits/), OUT_DIR/esc50 (ESC-50-master/meta/esc50.csv,
+audio/*.wav, 5 folds). Videos: MJPEG + PCM AVI, 160x120, 25 fps; ESC-50
+clips: 5 s mono 44.1 kHz WAV. Class k is a square of its own hue drifting
+in its own direction with a tone of its own pitch pulsing at its own rate,
+so a small model can tell the classes apart.
+
+Options:
+  --seed N       random seed (default 0)
+  --classes N    classes, 2 to 12 (default 5)
+  --clips N      video clips per class (default 6); ESC-50: N / 5 per fold
+  --seconds X    length of every video clip (default 2.0)
 )";
   if (command == "launch")
     return R"(avflow launch --nproc N [--master-port P] -- COMMAND [ARGS]...

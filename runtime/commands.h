@@ -12,5 +12,6 @@ int dot_command(const Args& args);
 int demo_catalogue_command(const Args& args);
 int launch_command(const Args& args);
 int plot_command(const Args& args);
+int demo_datasets_command(const Args& args);
 
 }  // namespace avflow::cli

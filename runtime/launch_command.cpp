@@ -158,7 +158,8 @@ bool failed(int status) { return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 // failed rank, having stopped the others.
 std::optional<Rank> supervise(std::vector<Rank>& ranks) {
   std::optional<Rank> first_failure;
-  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  // When ranks that ignored SIGTERM get SIGKILL; max(): no rank is being stopped.
+  auto kill_at = std::chrono::steady_clock::time_point::max();
   for (;;) {
     std::vector<pollfd> fds;
     std::vector<Relay*> relays;
@@ -194,10 +195,10 @@ std::optional<Rank> supervise(std::vector<Rank>& ranks) {
         if (!other.status) ::kill(other.pid, SIGTERM);
       kill_at = std::chrono::steady_clock::now() + kGrace;
     }
-    if (kill_at && std::chrono::steady_clock::now() >= *kill_at) {
+    if (std::chrono::steady_clock::now() >= kill_at) {
       for (const auto& r : ranks)
         if (!r.status) ::kill(r.pid, SIGKILL);
-      kill_at.reset();
+      kill_at = std::chrono::steady_clock::time_point::max();
     }
   }
 }

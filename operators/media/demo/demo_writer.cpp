@@ -1,8 +1,5 @@
 #include "operators/media/demo/demo_writer.h"
 
-#include <gst/app/gstappsrc.h>
-#include <gst/gst.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -12,9 +9,10 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "operators/media/demo/demo_render.h"
-#include "operators/media/gst_init.h"
+#include "operators/media/encode/appsrc_encoder.h"
 
 namespace avflow::media::demo {
 
@@ -31,96 +29,22 @@ const char* const kPipeline =
     "caps=audio/x-raw,format=F32LE,rate=48000,channels=2,layout=interleaved "
     "! audioconvert ! vorbisenc ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 ! mux.";
 
-std::string error_text(GstMessage* msg) {
-  GError* e = nullptr;
-  gchar* debug = nullptr;
-  gst_message_parse_error(msg, &e, &debug);
-  std::string s = e ? e->message : "unknown error";
-  if (debug) s += std::string(" (") + debug + ")";
-  if (e) g_error_free(e);
-  g_free(debug);
-  return s;
-}
-
-// Owns the pipeline; stops and releases it on every path.
-struct Pipeline {
-  GstElement* pipeline = nullptr;
-  GstElement* video = nullptr;
-  GstElement* audio = nullptr;
-  GstBus* bus = nullptr;
-  ~Pipeline() {
-    if (pipeline) gst_element_set_state(pipeline, GST_STATE_NULL);
-    if (video) gst_object_unref(video);
-    if (audio) gst_object_unref(audio);
-    if (bus) gst_object_unref(bus);
-    if (pipeline) gst_object_unref(pipeline);
-  }
-  // The first error posted so far, if any.
-  std::string pending_error() {
-    GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-    if (!m) return {};
-    std::string s = error_text(m);
-    gst_message_unref(m);
-    return s;
-  }
-};
-
 void encode(const DemoTitle& title, const fs::path& file) {
-  ensure_gstreamer();
-  GError* err = nullptr;
-  Pipeline p;
-  p.pipeline = gst_parse_launch(kPipeline, &err);
-  if (!p.pipeline || err) {
-    std::string msg = err ? err->message : "unknown";
-    if (err) g_error_free(err);
-    throw std::runtime_error("demo encoder pipeline: " + msg);
-  }
-  GstElement* sink = gst_bin_get_by_name(GST_BIN(p.pipeline), "sink");
-  g_object_set(sink, "location", file.c_str(), nullptr);
-  gst_object_unref(sink);
-  p.video = gst_bin_get_by_name(GST_BIN(p.pipeline), "video");
-  p.audio = gst_bin_get_by_name(GST_BIN(p.pipeline), "audio");
-  p.bus = gst_element_get_bus(p.pipeline);
-  if (gst_element_set_state(p.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    throw std::runtime_error("demo encoder: cannot start: " + p.pending_error());
-
-  const size_t frame_bytes = static_cast<size_t>(kWidth) * kHeight * 3;
-  const size_t audio_bytes = static_cast<size_t>(kSamplesPerFrame) * kChannels * sizeof(float);
+  AppSrcEncoder encoder(kPipeline, file, "demo encoder");
+  std::vector<uint8_t> frame(static_cast<size_t>(kWidth) * kHeight * 3);
+  std::vector<float> audio(static_cast<size_t>(kSamplesPerFrame) * kChannels);
   // Frame k and the audio of its 40 ms, in time order, so the muxer always has both.
   for (int64_t k = 0; k < title.frames; ++k) {
-    GstBuffer* v = gst_buffer_new_allocate(nullptr, frame_bytes, nullptr);
-    GstMapInfo map;
-    gst_buffer_map(v, &map, GST_MAP_WRITE);
-    render_frame(title, k, map.data);
-    gst_buffer_unmap(v, &map);
-    GST_BUFFER_PTS(v) = gst_util_uint64_scale(static_cast<guint64>(k), GST_SECOND, kFps);
-    GST_BUFFER_DURATION(v) = gst_util_uint64_scale(static_cast<guint64>(k + 1), GST_SECOND, kFps) - GST_BUFFER_PTS(v);
-    GstFlowReturn vr = gst_app_src_push_buffer(GST_APP_SRC(p.video), v);
-
+    render_frame(title, k, frame.data());
+    encoder.push(AppSrcEncoder::kVideo, frame.data(), frame.size(), media_time_ns(k, kFps),
+                 media_time_ns(k + 1, kFps) - media_time_ns(k, kFps));
     const int64_t first = k * kSamplesPerFrame;
-    GstBuffer* a = gst_buffer_new_allocate(nullptr, audio_bytes, nullptr);
-    gst_buffer_map(a, &map, GST_MAP_WRITE);
-    render_audio(title, first, kSamplesPerFrame, reinterpret_cast<float*>(map.data));
-    gst_buffer_unmap(a, &map);
-    GST_BUFFER_PTS(a) = gst_util_uint64_scale(static_cast<guint64>(first), GST_SECOND, kSampleRate);
-    GST_BUFFER_DURATION(a) =
-        gst_util_uint64_scale(static_cast<guint64>(first + kSamplesPerFrame), GST_SECOND, kSampleRate) - GST_BUFFER_PTS(a);
-    GstFlowReturn ar = gst_app_src_push_buffer(GST_APP_SRC(p.audio), a);
-
-    if (vr != GST_FLOW_OK || ar != GST_FLOW_OK || (k % kFps == 0 && !p.pending_error().empty())) {
-      std::string e = p.pending_error();
-      throw std::runtime_error("demo encoder: " + (e.empty() ? std::string("pipeline stopped") : e));
-    }
+    render_audio(title, first, kSamplesPerFrame, audio.data());
+    encoder.push(AppSrcEncoder::kAudio, audio.data(), audio.size() * sizeof(float), media_time_ns(first, kSampleRate),
+                 media_time_ns(first + kSamplesPerFrame, kSampleRate) - media_time_ns(first, kSampleRate));
+    if (k % kFps == 0) encoder.check();
   }
-  gst_app_src_end_of_stream(GST_APP_SRC(p.video));
-  gst_app_src_end_of_stream(GST_APP_SRC(p.audio));
-  GstMessage* msg = gst_bus_timed_pop_filtered(p.bus, 120 * GST_SECOND,
-                                               static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-  if (!msg) throw std::runtime_error("demo encoder: timed out waiting for the end of stream");
-  const bool failed = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR;
-  const std::string e = failed ? error_text(msg) : "";
-  gst_message_unref(msg);
-  if (failed) throw std::runtime_error("demo encoder: " + e);
+  encoder.finish();
 }
 
 // The record of written files: "<bytes>\t<fingerprint>\t<relative path>" a line.
