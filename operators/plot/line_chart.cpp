@@ -11,6 +11,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "operators/plot/cairo_canvas.h"
+
 namespace avflow::plot {
 
 namespace {
@@ -31,42 +33,6 @@ constexpr double kTickLength = 4.0;
 constexpr double kLineWidth = 1.8;
 constexpr double kDotRadius = 2.6;
 
-struct CairoDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, CairoDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, CairoDeleter>;
-
-void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) {
-  cairo_set_source_rgba(cr, c[0] / 255.0, c[1] / 255.0, c[2] / 255.0, alpha);
-}
-constexpr Rgb kText{34, 34, 34};
-constexpr Rgb kAxis{68, 68, 68};
-constexpr Rgb kGrid{230, 230, 230};
-constexpr Rgb kMuted{136, 136, 136};
-constexpr Rgb kWhite{255, 255, 255};
-
-void set_font(cairo_t* cr, double size, bool bold = false) {
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
-}
-
-double text_width(cairo_t* cr, const std::string& s) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
-  return e.x_advance;
-}
-
-// Draws `s` with its left edge (h = 0), centre (0.5) or right edge (1) at x
-// and its vertical middle at y.
-void draw_text(cairo_t* cr, const std::string& s, double x, double y, double h) {
-  cairo_font_extents_t f;
-  cairo_font_extents(cr, &f);
-  cairo_move_to(cr, x - h * text_width(cr, s), y + (f.ascent - f.descent) / 2);
-  cairo_show_text(cr, s.c_str());
-}
 
 // The 1, 2 or 5 times a power of ten nearest x (geometrically).
 double nice_number(double x) {
@@ -418,23 +384,7 @@ void write_png(const Chart& chart, const std::string& path) {
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, chart.width, static_cast<int>(height)));
   ContextPtr cr(cairo_create(surface.get()));
   draw(cr.get(), chart);
-  cairo_surface_flush(surface.get());
-  if (cairo_status_t st = cairo_status(cr.get()); st != CAIRO_STATUS_SUCCESS)
-    throw std::runtime_error("cannot draw '" + path + "': " + cairo_status_to_string(st));
-
-  namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp";
-  std::error_code ec;
-  if (cairo_status_t st = cairo_surface_write_to_png(surface.get(), tmp.c_str()); st != CAIRO_STATUS_SUCCESS) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot write '" + path + "': " + cairo_status_to_string(st));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw std::runtime_error("cannot write '" + path + "': renaming '" + tmp + "' failed: " + ec.message());
-  }
+  write_surface_png(surface.get(), cr.get(), path);
 }
 
 }  // namespace avflow::plot
