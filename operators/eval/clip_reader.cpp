@@ -1,0 +1,131 @@
+// clip_reader: cuts the clip a ClipRequest asks for out of its file.
+//
+//   [[node]]
+//   name = "reader"
+//   op = "clip_reader"
+//   frames = 32                 # T
+//   fps = 10.0
+//   audio_seconds = 0.0         # 0: the span of the T frames; ESC-50: 3.0
+//
+// A training request (view -1) gets a clip at a random position, drawn from
+// (seed, item number), uniform over the file. A test request gets view v of
+// multi-view testing: clip v / crops of `clips` uniformly spaced ones
+// (test_views.h) and, for video, crop v % crops (left, center, right; a
+// single crop is the centre) of `test_crop` pixels. A file shorter than the
+// clip repeats its last frame and pads its audio with silence. Outputs: the
+// frames uint8 [T, H, W, 3] (with video = true), the audio float [samples]
+// (with audio = true) and the label, an int64 scalar tensor. A file that
+// cannot be decoded fails the run, naming it.
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+#include "engine/operator.h"
+#include "engine/payloads/tensor.h"
+#include "engine/registry.h"
+#include "operators/common/item_random.h"
+#include "operators/eval/clip_request.h"
+#include "operators/eval/test_views.h"
+#include "operators/media/media_decoder.h"
+#include "operators/video/crop_box.h"
+
+namespace avflow::eval {
+
+class ClipReader final : public Operator {
+ public:
+  static inline const In<ClipRequest> kRequest{"request", "which file, and which view for tests"};
+  static inline const Out<Tensor> kVideo{"video", "the clip's frames, uint8 [T, H, W, 3]"};
+  static inline const Out<Tensor> kAudio{"audio", "the clip's audio, float32 [samples] (mono)"};
+  static inline const Out<Tensor> kLabel{"label", "the file's class, int64 scalar"};
+  static inline const Param<int64_t> kFrames{"frames", 32, Range{1, 4096}, "frames per clip (T)"};
+  static inline const Param<double> kFps{"fps", 10.0, Range{0.1, 240.0}, "frame rate of the clip"};
+  static inline const Param<int64_t> kShortSide{"short_side", 0, Range{0, 8192},
+                                                "shorter side of the frames in pixels; 0 keeps the file's"};
+  static inline const Param<int64_t> kTestCrop{"test_crop", 158, Range{0, 8192},
+                                               "test views: square crop in pixels (0: none)"};
+  static inline const Param<bool> kWantVideo{"video", true, "read the frames"};
+  static inline const Param<bool> kWantAudio{"audio", true, "read the audio"};
+  static inline const Param<double> kAudioSeconds{"audio_seconds", 0.0, Range{0.0, 600.0},
+                                                  "audio per clip in seconds; 0: the span of the frames"};
+  static inline const Param<int64_t> kSampleRate{"sample_rate", 48000, Range{8000, 192000}, "audio rate in Hz"};
+  static inline const Param<int64_t> kSeed{"seed", 0, "seed of the training clips' positions"};
+  AVFLOW_CONTRACT(kRequest, kVideo, kAudio, kLabel, kFrames, kFps, kShortSide, kTestCrop, kWantVideo, kWantAudio,
+                  kAudioSeconds, kSampleRate, kSeed, kParallel);
+
+  void open(Context& ctx) override {
+    frames_ = ctx.param(kFrames);
+    fps_ = ctx.param(kFps);
+    video_ = ctx.param(kWantVideo);
+    audio_ = ctx.param(kWantAudio);
+    if (!video_ && !audio_) throw std::invalid_argument("reads neither video nor audio: set video or audio to true");
+    rate_ = ctx.param(kSampleRate);
+    audio_seconds_ = ctx.param(kAudioSeconds) > 0 ? ctx.param(kAudioSeconds) : static_cast<double>(frames_) / fps_;
+    clip_seconds_ = video_ ? std::max(static_cast<double>(frames_) / fps_, audio_ ? audio_seconds_ : 0.0) : audio_seconds_;
+    short_side_ = ctx.param(kShortSide);
+    test_crop_ = ctx.param(kTestCrop);
+    seed_ = static_cast<uint64_t>(ctx.param(kSeed));
+  }
+
+  void process(Context& ctx) override {
+    const ClipRequest& r = ctx.input(kRequest);
+    media::DecodeSettings settings;
+    settings.video = video_;
+    settings.audio = audio_;
+    settings.fps = fps_;
+    settings.short_side = short_side_;
+    settings.sample_rate = rate_;
+    settings.channels = 1;
+    double duration = 0;
+    {
+      media::MediaDecoder probe(r.path, settings);  // the duration, to place the clip
+      duration = probe.duration_s().value_or(0.0);
+    }
+    std::string crop;
+    if (r.view >= 0) {
+      const auto starts = uniform_clip_starts(duration, clip_seconds_, r.clips);
+      settings.start_s = starts.at(static_cast<size_t>(r.view / r.crops));
+      static const char* const kCrops[3] = {"left", "center", "right"};
+      crop = r.crops == 1 ? "center" : kCrops[r.view % r.crops];
+    } else {
+      ops::ItemRandom rng(seed_, ctx.item(), 0, "clip_start");
+      settings.start_s = rng.uniform(0.0, std::max(0.0, duration - clip_seconds_));
+    }
+    media::MediaDecoder decoder(r.path, settings);
+    if (video_) {
+      if (!decoder.has_video()) throw std::runtime_error(r.path + " has no video");
+      std::vector<at::Tensor> frames;
+      while (static_cast<int64_t>(frames.size()) < frames_) {
+        auto f = decoder.next_frame();
+        if (!f) break;
+        frames.push_back(*f);
+      }
+      if (frames.empty()) throw std::runtime_error(r.path + ": no frames from " + std::to_string(settings.start_s) + " s");
+      while (static_cast<int64_t>(frames.size()) < frames_) frames.push_back(frames.back());
+      at::Tensor clip = at::stack(frames);  // [T, H, W, 3]
+      if (!crop.empty() && test_crop_ > 0) {
+        const auto box = ops::fixed_crop_box(crop, clip.size(1), clip.size(2), test_crop_);
+        clip = clip.slice(1, box.y0, box.y0 + box.size).slice(2, box.x0, box.x0 + box.size).contiguous();
+      }
+      ctx.emit(kVideo, Tensor(clip));
+    }
+    if (audio_) {
+      if (!decoder.has_audio()) throw std::runtime_error(r.path + " has no audio");
+      const auto samples = static_cast<int64_t>(audio_seconds_ * static_cast<double>(rate_) + 0.5);
+      at::Tensor pcm = decoder.read_audio(samples).reshape({-1});
+      if (pcm.size(0) < samples) pcm = at::constant_pad_nd(pcm, {0, samples - pcm.size(0)});
+      ctx.emit(kAudio, Tensor(pcm));
+    }
+    ctx.emit(kLabel, Tensor(at::scalar_tensor(r.label, at::kLong)));
+  }
+
+ private:
+  int64_t frames_ = 32, rate_ = 48000, short_side_ = 0, test_crop_ = 158;
+  double fps_ = 10, audio_seconds_ = 3.2, clip_seconds_ = 3.2;
+  bool video_ = true, audio_ = true;
+  uint64_t seed_ = 0;
+};
+
+AVFLOW_REGISTER(ClipReader, "clip_reader",
+                "a clip of a labelled file: random for training, one multi-view test view for testing");
+
+}  // namespace avflow::eval

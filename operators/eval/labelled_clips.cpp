@@ -1,0 +1,122 @@
+// labelled_clips: the files of a downstream data set's split, as clip
+// requests with their labels.
+//
+//   [[node]]
+//   name = "clips"
+//   op = "labelled_clips"
+//   dataset = "ucf101"            # ucf101 | hmdb51 | esc50
+//   root = "data/ucf101"          # UCF-101/ + ucfTrainTestlist/, hmdb51_org/ + testTrainMulti_7030_splits/,
+//                                 # or ESC-50-master/ (avflow demo-datasets writes all three)
+//   split = 1                     # UCF101, HMDB51: 1-3; ESC-50: the test fold, 1-5
+//   part = "train"                # train: every file once per epoch, shuffled by seed
+//   epochs = 150
+//
+// part = "test" emits every test file's views in file order: `clips` x
+// `crops` requests per file (10 x 3 for video, 10 x 1 for audio), each
+// naming its view, for clip_reader to cut and the classifier to average.
+// The split files are read in open(): a bad layout fails the run before any
+// item, with every problem at its file and line. Each request's item number
+// is its place in the stream, so the readers' random positions repeat.
+#include <algorithm>
+#include <random>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/registry.h"
+#include "operators/datasets/esc50_layout.h"
+#include "operators/datasets/hmdb51_layout.h"
+#include "operators/datasets/ucf101_layout.h"
+#include "operators/eval/clip_request.h"
+
+namespace avflow::eval {
+
+class LabelledClips final : public Operator {
+ public:
+  static inline const Out<ClipRequest> kRequest{"request", "a labelled file, and for tests the view to read"};
+  static inline const Param<std::string> kDataset{"dataset", "ucf101", Choices{"ucf101", "hmdb51", "esc50"},
+                                                  "the data set's layout"};
+  static inline const Param<std::string> kRoot{"root", kRequired, "the folder holding the layout's folders"};
+  static inline const Param<int64_t> kSplit{"split", 1, Range{1, 5}, "UCF101 / HMDB51: split 1-3; ESC-50: test fold 1-5"};
+  static inline const Param<std::string> kPart{"part", "train", Choices{"train", "test"},
+                                               "train: the training files, shuffled; test: every view of the test files"};
+  static inline const Param<int64_t> kEpochs{"epochs", 1, Range{1, 100000}, "train: passes over the files"};
+  static inline const Param<int64_t> kClips{"clips", 10, Range{1, 1000}, "test: uniformly spaced clips per file"};
+  static inline const Param<int64_t> kCrops{"crops", 3, Range{1, 3}, "test: crops per clip (3: left, center, right; 1: center)"};
+  static inline const Param<int64_t> kSeed{"seed", 0, "shuffling seed"};
+  static inline const Param<bool> kCheckFiles{"check_files", true, "refuse a split whose listed files are missing"};
+  AVFLOW_CONTRACT(kRequest, kDataset, kRoot, kSplit, kPart, kEpochs, kClips, kCrops, kSeed, kCheckFiles);
+
+  void open(Context& ctx) override {
+    const std::filesystem::path root = ctx.param(kRoot);
+    const std::string dataset = ctx.param(kDataset);
+    const int split = static_cast<int>(ctx.param(kSplit));
+    if (dataset != "esc50" && split > 3)
+      throw std::invalid_argument(dataset + " has splits 1 to 3, not " + std::to_string(split));
+    const datasets::LayoutOptions options{.require_files = ctx.param(kCheckFiles)};
+    const datasets::LabelledSplit s =
+        dataset == "ucf101"   ? datasets::read_ucf101(root / "UCF-101", root / "ucfTrainTestlist", split, options)
+        : dataset == "hmdb51" ? datasets::read_hmdb51(root / "hmdb51_org", root / "testTrainMulti_7030_splits", split, options)
+                              : datasets::read_esc50(root / "ESC-50-master", split, options);
+    test_ = ctx.param(kPart) == "test";
+    files_ = test_ ? s.test : s.train;
+    if (files_.empty()) throw std::runtime_error("the " + ctx.param(kPart) + " part of " + dataset + " split " +
+                                                 std::to_string(split) + " in " + root.string() + " is empty");
+    epochs_ = test_ ? 1 : ctx.param(kEpochs);
+    clips_ = static_cast<int>(ctx.param(kClips));
+    crops_ = static_cast<int>(ctx.param(kCrops));
+    seed_ = static_cast<uint64_t>(ctx.param(kSeed));
+    per_epoch_ = files_.size() * (test_ ? static_cast<size_t>(clips_ * crops_) : 1);
+    ctx.publish("classes", static_cast<int64_t>(s.classes.size()));  // a classifier's output size
+    ctx.expect_items(per_epoch_ * static_cast<size_t>(epochs_));
+    AVFLOW_LOG(info) << ctx.node() << ": " << dataset << " split " << split << ", " << s.classes.size() << " classes, "
+                     << files_.size() << " " << ctx.param(kPart) << " files"
+                     << (test_ ? " x " + std::to_string(clips_ * crops_) + " views" : "");
+  }
+
+  void process(Context& ctx) override {
+    if (next_ >= per_epoch_ * static_cast<size_t>(epochs_)) {
+      ctx.end_of_stream();
+      return;
+    }
+    const size_t epoch = next_ / per_epoch_, at = next_ % per_epoch_;
+    if (!test_ && at == 0) shuffle(epoch);
+    ClipRequest r;
+    r.epoch = static_cast<int64_t>(epoch);
+    if (test_) {
+      const size_t views = static_cast<size_t>(clips_ * crops_);
+      const auto& file = files_[at / views];
+      r.path = file.path.string();
+      r.label = file.label;
+      r.view = static_cast<int>(at % views);
+      r.clips = clips_;
+      r.crops = crops_;
+    } else {
+      const auto& file = files_[order_[at]];
+      r.path = file.path.string();
+      r.label = file.label;
+    }
+    ++next_;
+    ctx.emit(kRequest, std::move(r));
+  }
+
+ private:
+  void shuffle(size_t epoch) {
+    order_.resize(files_.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    std::mt19937_64 rng(seed_ * 1000003ULL + epoch);
+    std::shuffle(order_.begin(), order_.end(), rng);
+  }
+
+  std::vector<datasets::LabelledFile> files_;
+  std::vector<size_t> order_;
+  bool test_ = false;
+  int64_t epochs_ = 1;
+  int clips_ = 10, crops_ = 3;
+  uint64_t seed_ = 0;
+  size_t per_epoch_ = 0, next_ = 0;
+};
+
+AVFLOW_REGISTER(LabelledClips, "labelled_clips",
+                "the labelled files of a UCF101, HMDB51 or ESC-50 split, as clip requests (test: every view)");
+
+}  // namespace avflow::eval
