@@ -18,8 +18,9 @@ inline int64_t param_or_published(const Context& ctx, const Param<int64_t>& para
   if (value != 0) return value;
   const auto published = ctx.published(side);
   if (!published)
-    throw std::runtime_error(param.spec.name + " = 0 means the sampler's " + side +
-                             ", but no sampler upstream published one; set " + param.spec.name);
+    throw std::runtime_error(param.spec.name + " = 0 means the " + side +
+                             " a node upstream publishes (a sampler, labelled_clips), but none published one; set " +
+                             param.spec.name);
   return *published;
 }
 

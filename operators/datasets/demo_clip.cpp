@@ -45,8 +45,8 @@ DemoClip DemoClip::draw(int label, int classes, uint64_t seed) {
   c.seed = seed;
   c.x0 = u(rng);
   c.y0 = u(rng);
-  c.size = 14 + 14 * u(rng);
-  c.backdrop = 15 + 40 * u(rng);
+  c.size = 30 + 20 * u(rng);
+  c.backdrop = 25 + 40 * u(rng);
   c.noise = 3 + 8 * u(rng);
   c.loudness = 0.15 + 0.25 * u(rng);
   return c;
@@ -68,7 +68,8 @@ std::vector<uint8_t> render_demo_frame(const DemoClip& clip, int64_t k) {
       const uint32_t r = mix(clip.seed ^ (static_cast<uint64_t>(k) << 32) ^ static_cast<uint64_t>(y * w + x));
       const double n = ((r & 0xff) / 255.0 - 0.5) * 2 * clip.noise;
       for (int c = 0; c < 3; ++c) {
-        const double v = (inside ? 40 + 200 * colour[c] : clip.backdrop) + n;
+        // The backdrop is tinted towards the class's hue too, so the class shows in every pixel.
+        const double v = (inside ? 40 + 200 * colour[c] : clip.backdrop * (0.5 + 0.8 * colour[c])) + n;
         rgb[(static_cast<size_t>(y) * w + x) * 3 + c] = static_cast<uint8_t>(std::clamp(v, 0.0, 255.0));
       }
     }

@@ -11,7 +11,7 @@ struct DemoClip {
   int label = 0, classes = 2;
   // Drawn from the clip seed.
   double x0 = 0, y0 = 0;      // start of the square's centre, in [0, 1)
-  double size = 20;           // square side, pixels
+  double size = 40;           // square side, pixels
   double backdrop = 30;       // backdrop grey level
   double noise = 6;           // pixel noise spread
   double loudness = 0.3;      // tone amplitude

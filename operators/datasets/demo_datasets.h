@@ -4,8 +4,8 @@
 // real data sets (`avflow demo-datasets OUT`).
 //
 // Class k of C is easy to tell apart, by eye and by ear: a square of its own
-// hue drifting in its own direction over a dark backdrop, and a tone of its
-// own pitch pulsing at its own rate. Each clip draws its start position,
+// hue drifting in its own direction over a dark backdrop tinted with that
+// hue, and a tone of its own pitch pulsing at its own rate. Each clip draws its start position,
 // square size, backdrop shade, noise and loudness from the seed, so no two
 // clips are alike.
 //

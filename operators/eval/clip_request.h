@@ -14,6 +14,7 @@ namespace avflow::eval {
 struct ClipRequest {
   std::string path;   // the video or audio file
   int64_t label = 0;  // its class
+  std::string class_name;  // the class's name, for reports
   int64_t epoch = 0;
   // Multi-view testing: view `view` of `clips` x `crops` (crop-minor);
   // view = -1: a training clip at a random position, no fixed crop.

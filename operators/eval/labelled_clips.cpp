@@ -67,6 +67,8 @@ class LabelledClips final : public Operator {
     seed_ = static_cast<uint64_t>(ctx.param(kSeed));
     per_epoch_ = files_.size() * (test_ ? static_cast<size_t>(clips_ * crops_) : 1);
     ctx.publish("classes", static_cast<int64_t>(s.classes.size()));  // a classifier's output size
+    ctx.publish("epoch_items", static_cast<int64_t>(per_epoch_));      // a trainer's schedule
+    classes_ = s.classes;
     ctx.expect_items(per_epoch_ * static_cast<size_t>(epochs_));
     AVFLOW_LOG(info) << ctx.node() << ": " << dataset << " split " << split << ", " << s.classes.size() << " classes, "
                      << files_.size() << " " << ctx.param(kPart) << " files"
@@ -88,12 +90,14 @@ class LabelledClips final : public Operator {
       r.path = file.path.string();
       r.label = file.label;
       r.view = static_cast<int>(at % views);
+      r.class_name = classes_[static_cast<size_t>(file.label)];
       r.clips = clips_;
       r.crops = crops_;
     } else {
       const auto& file = files_[order_[at]];
       r.path = file.path.string();
       r.label = file.label;
+      r.class_name = classes_[static_cast<size_t>(file.label)];
     }
     ++next_;
     ctx.emit(kRequest, std::move(r));
@@ -108,6 +112,7 @@ class LabelledClips final : public Operator {
   }
 
   std::vector<datasets::LabelledFile> files_;
+  std::vector<std::string> classes_;
   std::vector<size_t> order_;
   bool test_ = false;
   int64_t epochs_ = 1;

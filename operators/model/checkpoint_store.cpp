@@ -1,5 +1,7 @@
 #include "operators/model/checkpoint_store.h"
 
+#include "operators/model/encoder_export.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>
 
@@ -93,6 +95,7 @@ void CheckpointStore::export_encoders(AvModel& model) {
   };
   save(*model->video_encoder(), "video_encoder.pt");
   save(*model->audio_encoder(), "audio_encoder.pt");
+  write_encoder_options(dir_, {model->options().video, model->options().audio});
 }
 
 void CheckpointStore::prune() {

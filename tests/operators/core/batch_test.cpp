@@ -62,5 +62,5 @@ TEST_CASE("batch of size 0 without a sampler upstream fails at open, saying what
   REQUIRE_FALSE(r.failures.empty());
   CHECK(r.failures[0].node == "batch");
   CHECK(r.failures[0].phase == "open");
-  CHECK(r.failures[0].message.find("no sampler upstream published one; set size") != std::string::npos);
+  CHECK(r.failures[0].message.find("but none published one; set size") != std::string::npos);
 }
