@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -35,11 +36,34 @@ at::Tensor ClassifierImpl::features(const at::Tensor& input) {
 
 at::Tensor ClassifierImpl::forward(const at::Tensor& input) { return head_->forward(features(input)); }
 
+namespace {
+// Module::load replaces each tensor with the archive's, whatever its shape;
+// a file of another architecture must fail here, not as a shape error deep
+// in the first forward pass.
+void load_same_shapes(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& file) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& p : module.named_parameters()) shapes[p.key()] = p.value().sizes().vec();
+  for (const auto& b : module.named_buffers()) shapes[b.key()] = b.value().sizes().vec();
+  module.load(archive);
+  auto check = [&](const std::string& name, const at::Tensor& t) {
+    if (t.sizes().vec() != shapes.at(name))
+      throw std::runtime_error(file + " holds '" + name + "' of shape " + c10::str(t.sizes()) + " where " +
+                               c10::str(c10::IntArrayRef(shapes.at(name))) + " is needed");
+  };
+  for (const auto& p : module.named_parameters()) check(p.key(), p.value());
+  for (const auto& b : module.named_buffers()) check(b.key(), b.value());
+}
+}  // namespace
+
 void ClassifierImpl::load_encoder(const std::string& path) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    encoder().load(archive);
+    load_same_shapes(encoder(), archive, path);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("cannot load the encoder " + path + " into a " + options_.modality + " encoder of width " +
+                             std::to_string(options_.encoder.width) +
+                             " (was it exported with other sizes? see encoder_options.txt beside it): " + e.what());
   } catch (const c10::Error& e) {
     throw std::runtime_error("cannot load the encoder " + path + " into a " + options_.modality + " encoder of width " +
                              std::to_string(options_.encoder.width) +
@@ -107,7 +131,7 @@ Classifier load_classifier(const std::filesystem::path& dir) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from((dir / "classifier.pt").string());
-    classifier->load(archive);
+    load_same_shapes(*classifier, archive, (dir / "classifier.pt").string());
   } catch (const c10::Error& e) {
     throw std::runtime_error("cannot load " + (dir / "classifier.pt").string() + ": " + e.what_without_backtrace());
   }
