@@ -19,6 +19,8 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
@@ -75,11 +77,7 @@ class ClipReader final : public Operator {
     settings.short_side = short_side_;
     settings.sample_rate = rate_;
     settings.channels = 1;
-    double duration = 0;
-    {
-      media::MediaDecoder probe(r.path, settings);  // the duration, to place the clip
-      duration = probe.duration_s().value_or(0.0);
-    }
+    const double duration = duration_of(r.path, settings);
     std::string crop;
     if (r.view >= 0) {
       const auto starts = uniform_clip_starts(duration, clip_seconds_, r.clips);
@@ -119,6 +117,22 @@ class ClipReader final : public Operator {
   }
 
  private:
+  // A file's duration, to place its clips: probed once per file (a training
+  // run reads each file once per epoch).
+  double duration_of(const std::string& path, const media::DecodeSettings& settings) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto known = durations_.find(path); known != durations_.end()) return known->second;
+    }
+    media::MediaDecoder probe(path, settings);
+    const double duration = probe.duration_s().value_or(0.0);
+    std::lock_guard<std::mutex> lock(mu_);
+    durations_[path] = duration;
+    return duration;
+  }
+
+  std::mutex mu_;
+  std::map<std::string, double> durations_;
   int64_t frames_ = 32, rate_ = 48000, short_side_ = 0, test_crop_ = 158;
   double fps_ = 10, audio_seconds_ = 3.2, clip_seconds_ = 3.2;
   bool video_ = true, audio_ = true;
