@@ -21,6 +21,7 @@ const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--seconds", {"demo-datasets"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
+    {"--status-port", {"run"}},           {"--status-address", {"run"}},
 };
 const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
@@ -175,6 +176,14 @@ Options:
                           parameter (path = "{run_dir}/metrics.jsonl")
                           becomes DIR; a graph that uses it runs in
                           runs/<graph name> unless --run-dir is given.
+  --status-port P         serve the run's live status over HTTP on port P
+                          (0: a free port; the log names it) while it runs:
+                          /metrics (Prometheus text: per-node counts, busy
+                          time, queues, the latest scalars), /status (JSON:
+                          progress, ETA, latest step and scalars) and
+                          /graph (Graphviz). Off unless given.
+  --status-address A      the address to serve it on (default 127.0.0.1;
+                          0.0.0.0 makes it reachable from other machines)
 )";
   if (command == "check")
     return R"(avflow check GRAPH [--set NODE.PARAM=VALUE]...

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine/log.h"
+#include "runtime/progress_estimate.h"
 
 namespace avflow::cli {
 
@@ -40,28 +41,18 @@ void ProgressReporter::stop() {
 }
 
 std::string ProgressReporter::line(const MetricsSnapshot& m, int width) {
-  uint64_t done = 0, expected = 0;
-  bool all_known = true;
-  for (const auto& n : m.nodes) {
-    if (n.shape != Shape::kSource) continue;
-    done += n.items_out;
-    expected += n.expected;
-    all_known = all_known && n.expected > 0;
-  }
-  double rate = m.elapsed_seconds > 0 ? static_cast<double>(done) / m.elapsed_seconds : 0.0;
+  const ProgressEstimate p = estimate_progress(m);
+  const unsigned long long done = p.done;
   char tail[160];
-  if (all_known && expected > 0) {
-    double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(expected));
-    double eta = rate > 0 ? static_cast<double>(expected - std::min(done, expected)) / rate : 0.0;
-    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu items  %.1f/s  ETA %s", static_cast<int>(frac * 100),
-                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(expected), rate,
-                  clock_text(eta).c_str());
+  if (p.fraction) {
+    const double frac = *p.fraction;
+    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu items  %.1f/s  ETA %s", static_cast<int>(frac * 100), done,
+                  static_cast<unsigned long long>(p.expected), p.rate, clock_text(p.eta_seconds.value_or(0)).c_str());
     int bar = std::max(10, width);
     int filled = static_cast<int>(frac * bar);
     return "[" + std::string(filled, '#') + std::string(bar - filled, '.') + "]" + tail;
   }
-  std::snprintf(tail, sizeof tail, "%llu items  %.1f/s  elapsed %s", static_cast<unsigned long long>(done), rate,
-                clock_text(m.elapsed_seconds).c_str());
+  std::snprintf(tail, sizeof tail, "%llu items  %.1f/s  elapsed %s", done, p.rate, clock_text(m.elapsed_seconds).c_str());
   return tail;
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/describe.h"
 #include "engine/log.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
@@ -11,6 +12,8 @@
 #include "runtime/run_directory.h"
 #include "runtime/session.h"
 #include "runtime/signals.h"
+#include "runtime/status_pages.h"
+#include "runtime/status_server.h"
 
 namespace avflow::cli {
 
@@ -38,12 +41,48 @@ double number_option(const Args& args, const std::string& name, double lo, doubl
                    *v + "'");
 }
 
+// --status-port and --status-address, read before anything runs.
+std::optional<StatusServerOptions> status_options(const Args& args) {
+  auto address = args.option("--status-address");
+  if (!args.option("--status-port")) {
+    if (address) throw UsageError("--status-address needs --status-port");
+    return std::nullopt;
+  }
+  StatusServerOptions options;
+  options.port = static_cast<uint16_t>(numeric_option(args, "--status-port", 0, 0, 65535, true));
+  if (address) options.address = *address;
+  return options;
+}
+
+// The pages only read the executor's metrics (thread-safe, never waiting on
+// the graph) and the graph, both of which outlive the server.
+std::unique_ptr<StatusServer> start_status_server(const StatusServerOptions& options, const Executor& executor,
+                                                  const ResolvedGraph& graph) {
+  std::map<std::string, StatusPage> pages;
+  pages["/metrics"] = {"text/plain; version=0.0.4; charset=utf-8",
+                       [&executor] { return prometheus_text(executor.metrics()); }};
+  pages["/status"] = {"application/json",
+                      [&executor, name = graph.settings.name] { return status_json(name, executor.metrics()); }};
+  pages["/graph"] = {"text/vnd.graphviz", [dot = graph_to_dot(graph)] { return dot; }};
+  std::unique_ptr<StatusServer> server;
+  try {
+    server = std::make_unique<StatusServer>(options, std::move(pages));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string("--status-port: ") + e.what());
+  }
+  const bool v6 = options.address.find(':') != std::string::npos;
+  AVFLOW_LOG(info) << "status endpoint on http://" << (v6 ? "[" + options.address + "]" : options.address) << ":"
+                   << server->port() << " (/metrics, /status, /graph)";
+  return server;
+}
+
 }  // namespace
 
 int run_command(const Args& args) {
   ProgressMode mode = progress_mode(args);
   double every = number_option(args, "--metrics-every", 0.1, 86400);
   int threads = static_cast<int>(number_option(args, "--threads", 1, 4096));
+  const std::optional<StatusServerOptions> status = status_options(args);
   Session session(args);
   ResolvedGraph graph = session.load(args);
   // --run-dir, or runs/<graph name> for a graph that puts its outputs in {run_dir}.
@@ -72,6 +111,9 @@ int run_command(const Args& args) {
     // Installed before the run is announced, so a signal sent on seeing the
     // announcement is always handled.
     CancelOnSignal signals(executor);
+    // Stopped (its connections closed) when the run ends, before the summary.
+    std::unique_ptr<StatusServer> status_server;
+    if (status) status_server = start_status_server(*status, executor, graph);
     AVFLOW_LOG(info) << "running " << args.positional[0] << " (" << graph.nodes.size() << " nodes, "
                      << graph.edges.size() << " edges, max_in_flight " << graph.settings.max_in_flight << ")";
     ProgressReporter progress(executor, mode, every);

@@ -1,0 +1,24 @@
+#include "runtime/progress_estimate.h"
+
+#include <algorithm>
+
+namespace avflow::cli {
+
+ProgressEstimate estimate_progress(const MetricsSnapshot& m) {
+  ProgressEstimate p;
+  bool all_known = true;
+  for (const auto& n : m.nodes) {
+    if (n.shape != Shape::kSource) continue;
+    p.done += n.items_out;
+    p.expected += n.expected;
+    all_known = all_known && n.expected > 0;
+  }
+  p.rate = m.elapsed_seconds > 0 ? static_cast<double>(p.done) / m.elapsed_seconds : 0.0;
+  if (all_known && p.expected > 0) {
+    p.fraction = std::min(1.0, static_cast<double>(p.done) / static_cast<double>(p.expected));
+    if (p.rate > 0) p.eta_seconds = static_cast<double>(p.expected - std::min(p.done, p.expected)) / p.rate;
+  }
+  return p;
+}
+
+}  // namespace avflow::cli
