@@ -1,5 +1,7 @@
 #include "engine/params.h"
 
+#include "engine/text_format.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,37 +24,15 @@ std::string_view to_string(ParamKind kind) {
 }
 
 namespace {
-// The shortest text that reads back as the same double, and recognisably a
-// float (TOML: 2.0, not 2; inf and nan as TOML spells them).
+// Floats recognisable as floats (TOML: 2.0, not 2; inf and nan as TOML spells them).
 std::string format_double(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  char buf[40];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  std::string s = buf;
+  std::string s = shortest_double(d);
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   return s;
 }
-// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string quote(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o + "\"";
-}
+std::string quote(const std::string& s) { return json_string(s); }  // also a TOML basic string
 template <class T, class F>
 std::string format_list(const std::vector<T>& v, F f) {
   std::string s = "[";

@@ -1,5 +1,7 @@
 #include "runtime/status_pages.h"
 
+#include "engine/text_format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,23 +15,13 @@ namespace avflow::cli {
 
 namespace {
 
-// The shortest text that reads back as the same double.
-std::string shortest(double d) {
-  char buf[40];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  return buf;
-}
-
 // ---- Prometheus ----
 
 // The format spells non-finite values NaN, +Inf and -Inf.
 std::string prom_value(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
-  return shortest(d);
+  return shortest_double(d);
 }
 
 // Label values escape backslash, double quote and line feed; nothing else.
@@ -80,26 +72,9 @@ void each_distinct_scalar(const NodeMetrics& n, F f) {
 
 // ---- JSON ----
 
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o + "\"";
-}
-
 // JSON has no NaN or infinities: those are null.
-std::string json_number(double d) { return std::isfinite(d) ? shortest(d) : "null"; }
-std::string json_number(const std::optional<double>& d) { return d ? json_number(*d) : "null"; }
+// (Hides avflow::json_number here; doubles convert, so both kinds of value read alike.)
+std::string json_number(const std::optional<double>& d) { return d ? avflow::json_number(*d) : "null"; }
 
 }  // namespace
 

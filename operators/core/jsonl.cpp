@@ -17,30 +17,10 @@
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
+#include "engine/text_format.h"
 #include "operators/core/wall_time.h"
 
 namespace avflow::ops {
-
-namespace {
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += static_cast<char>(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else o += static_cast<char>(c);
-  }
-  return o + "\"";
-}
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";  // JSON has no NaN or infinity
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-}  // namespace
 
 class Jsonl final : public Operator {
  public:
