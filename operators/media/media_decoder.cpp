@@ -68,6 +68,21 @@ struct MediaDecoder::State {
   int fps_n = 5, fps_d = 1;
   double content_end_s = -1;  // the title's duration after start_s, when known
 
+  // Also when the constructor throws: a pipeline left playing would call
+  // into freed state.
+  ~State() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopping = true;
+      cv.notify_all();
+    }
+    if (pipeline) {
+      gst_element_set_state(pipeline, GST_STATE_NULL);
+      gst_object_unref(bus);
+      gst_object_unref(pipeline);
+    }
+  }
+
   // --- called on GStreamer's streaming threads ---
 
   void on_pad(GstPad* pad) {
@@ -288,6 +303,10 @@ struct MediaDecoder::State {
         throw;
       }
       lock.lock();
+      if (!ready() && settings.interrupted && settings.interrupted()) {
+        waiting_for = kNone;
+        throw std::runtime_error(uri + ": interrupted");
+      }
       if (!ready() && std::chrono::duration<double>(Clock::now() - last_progress).count() > settings.timeout_s) {
         waiting_for = kNone;
         throw std::runtime_error(uri + ": no data for " + std::to_string(static_cast<int>(settings.timeout_s)) +
@@ -352,21 +371,18 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
     if (gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout) == GST_STATE_CHANGE_FAILURE) fail("seek failed");
   }
   if (gst_element_set_state(s_->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) fail("cannot play");
+  if (r == GST_STATE_CHANGE_NO_PREROLL) {
+    // A live source (rtsp://) adds its pads only once it plays.
+    std::unique_lock<std::mutex> lock(s_->mu);
+    s_->wait(lock, kNone, [&] {
+      const bool video = !settings.video || s_->streams[kVideo].sink, audio = !settings.audio || s_->streams[kAudio].sink;
+      return s_->pads_done || (video && audio);
+    });
+  }
   if (!has_video() && !has_audio()) fail("has no decodable audio or video stream");
 }
 
-MediaDecoder::~MediaDecoder() {
-  {
-    std::lock_guard<std::mutex> lock(s_->mu);
-    s_->stopping = true;
-    s_->cv.notify_all();
-  }
-  if (s_->pipeline) {
-    gst_element_set_state(s_->pipeline, GST_STATE_NULL);
-    gst_object_unref(s_->bus);
-    gst_object_unref(s_->pipeline);
-  }
-}
+MediaDecoder::~MediaDecoder() = default;
 
 bool MediaDecoder::has_video() const {
   std::lock_guard<std::mutex> lock(s_->mu);

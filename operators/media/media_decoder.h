@@ -17,6 +17,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct DecodeSettings {
   double start_s = 0.0;          // seek here before decoding (random access)
   double timeout_s = 20.0;       // no progress for this long is an error (dead URIs, stalls)
   double max_buffered_s = 4.0;   // read-ahead per stream, in media seconds
+  // Polled while waiting for data; returning true stops the wait with an
+  // error (a cancelled run must not sit out `timeout_s` on a silent stream).
+  std::function<bool()> interrupted;
 };
 
 // Where a URI string comes from: absolute paths become file:// URIs.
@@ -40,7 +44,8 @@ std::string to_uri(const std::string& path_or_uri);
 
 class MediaDecoder {
  public:
-  // Starts the pipeline and waits until the streams are known. Throws
+  // Starts the pipeline and waits until the streams are known (a live
+  // source, such as rtsp://, only after it starts playing). Throws
   // std::runtime_error naming the URI when it cannot be opened or decoded.
   MediaDecoder(const std::string& path_or_uri, const DecodeSettings& settings);
   ~MediaDecoder();

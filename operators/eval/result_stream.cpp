@@ -1,0 +1,423 @@
+// result_stream: the sink of live inference. Writes each LiveResult as one
+// JSON line to standard output (or a file) and streams the same lines live
+// to HTTP clients on 127.0.0.1:`port` (GET / or /results: a chunked
+// application/x-ndjson response, one chunk per line, until the run ends).
+//
+//   [[node]]
+//   name = "results"
+//   op = "result_stream"
+//   path = "-"          # "-": standard output; "": no file
+//   port = 8765         # 0: pick a free port (logged); -1: no server
+//
+//   [[edge]]  from = "classify.result"  to = "results.in"
+//
+//   curl -N http://127.0.0.1:8765/results
+//
+// {"index":3,"start":4.8,"end":8,"reconnects":0,"latency_ms":41.2,
+//  "top":[{"class":"Archery","score":0.83},...],"time":1795000000.250}
+//
+// A client never slows the graph: lines are handed to the server thread
+// without waiting, each client has a queue of at most `client_queue` lines
+// (a line that does not fit is dropped for that client and counted), a
+// client that takes no data for `write_timeout` seconds is disconnected, and
+// at most `max_clients` are served at once (the next get 503). At the end
+// the per-snippet latency (median, p95, max) is logged and, if `latency` is
+// connected, emitted as one row of scalars.
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/payloads/scalars.h"
+#include "engine/registry.h"
+#include "engine/text_format.h"
+#include "operators/core/wall_time.h"
+#include "operators/eval/live_result.h"
+
+namespace avflow::eval {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+
+
+std::string json_line(const LiveResult& r) {
+  std::string o = "{\"index\":" + std::to_string(r.index) + ",\"start\":" + json_number(r.start_s) +
+                  ",\"end\":" + json_number(r.end_s) + ",\"reconnects\":" + std::to_string(r.reconnects) +
+                  ",\"latency_ms\":" + json_number(r.latency_ms);
+  if (!r.classes.empty()) {
+    o += ",\"top\":[";
+    for (size_t i = 0; i < r.classes.size(); ++i) {
+      if (i) o += ",";
+      o += "{\"class\":" + json_string(r.classes[i]) +
+           ",\"score\":" + json_number(i < r.scores.size() ? r.scores[i] : std::nan("")) + "}";
+    }
+    o += "]";
+  }
+  if (!r.embedding.empty()) {
+    o += ",\"embedding\":[";
+    for (size_t i = 0; i < r.embedding.size(); ++i) o += (i ? "," : "") + json_number(r.embedding[i]);
+    o += "]";
+  }
+  return o + ",\"time\":" + ops::unix_time_text() + "}\n";
+}
+
+// The q-quantile (0..1) of sorted values, nearest rank.
+double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  const auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+struct ServerOptions {
+  size_t client_queue = 64;
+  int max_clients = 8;
+  std::chrono::milliseconds write_timeout{5000};
+};
+
+struct Counters {
+  std::atomic<int> open{0};
+  std::atomic<int64_t> clients{0};   // served, in all
+  std::atomic<int64_t> dropped{0};   // lines not sent to a slow client
+  std::atomic<int64_t> refused{0};   // clients over the cap
+};
+
+class Client;
+
+// State of the server thread; touched only on it.
+struct Hub {
+  ServerOptions options;
+  std::shared_ptr<Counters> counters = std::make_shared<Counters>();
+  std::set<std::shared_ptr<Client>> streaming;
+  bool ended = false;
+};
+
+// One HTTP client: its request is read (bounded, with a deadline), then it
+// gets a chunked response that carries the lines as they come.
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  Client(tcp::socket socket, std::shared_ptr<Hub> hub) : stream_(std::move(socket)), hub_(std::move(hub)) {
+    ++hub_->counters->open;
+  }
+  ~Client() { --hub_->counters->open; }
+
+  void start() {
+    parser_.header_limit(8 * 1024);
+    parser_.body_limit(1024);
+    stream_.expires_after(std::chrono::seconds(5));
+    http::async_read(stream_, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_request(ec);
+    });
+  }
+
+  void push(const std::shared_ptr<const std::string>& line) {
+    if (closing_) return;
+    if (queue_.size() >= hub_->options.client_queue) {
+      ++hub_->counters->dropped;
+      return;
+    }
+    queue_.push_back(line);
+    if (!writing_ && header_sent_) write_next();
+  }
+
+  // The run ended: send what is queued, then the last chunk.
+  void finish() {
+    closing_ = true;
+    if (!writing_ && header_sent_) write_next();
+  }
+
+  void stop() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+ private:
+  void on_request(beast::error_code ec) {
+    if (ec) return;  // the client left, timed out or sent junk: drop it
+    const auto& req = parser_.get();
+    const std::string target(req.target().data(), req.target().size());
+    const std::string path = target.substr(0, target.find('?'));
+    if (req.method() != http::verb::get || (path != "/" && path != "/results")) {
+      auto res = std::make_shared<http::response<http::string_body>>(
+          req.method() != http::verb::get ? http::status::method_not_allowed : http::status::not_found, 11);
+      res->set(http::field::server, "avflow");
+      res->set(http::field::content_type, "text/plain");
+      res->body() = "GET /results streams the results as JSON lines\n";
+      res->keep_alive(false);
+      res->prepare_payload();
+      stream_.expires_after(hub_->options.write_timeout);
+      http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) { self->stop(); });
+      return;
+    }
+    hub_->streaming.insert(shared_from_this());
+    ++hub_->counters->clients;
+    header_.emplace(http::status::ok, 11);
+    header_->set(http::field::server, "avflow");
+    header_->set(http::field::content_type, "application/x-ndjson");
+    header_->set(http::field::cache_control, "no-store");
+    header_->chunked(true);
+    serializer_.emplace(*header_);
+    stream_.expires_after(hub_->options.write_timeout);
+    writing_ = true;
+    http::async_write_header(stream_, *serializer_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+      self->writing_ = false;
+      if (wec) return self->leave();
+      self->header_sent_ = true;
+      self->write_next();
+    });
+    if (hub_->ended) finish();
+  }
+
+  void write_next() {
+    if (queue_.empty()) {
+      if (closing_) {
+        writing_ = true;
+        stream_.expires_after(hub_->options.write_timeout);
+        asio::async_write(stream_, http::make_chunk_last(), [self = shared_from_this()](beast::error_code, std::size_t) {
+          self->writing_ = false;
+          self->stop();
+          self->leave();
+        });
+      }
+      return;
+    }
+    writing_ = true;
+    current_ = queue_.front();
+    queue_.pop_front();
+    // Each write must be taken within the deadline: a client that stops
+    // reading is disconnected, never waited for.
+    stream_.expires_after(hub_->options.write_timeout);
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*current_)),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->leave();
+                        self->write_next();
+                      });
+  }
+
+  void leave() {
+    queue_.clear();
+    hub_->streaming.erase(shared_from_this());
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Hub> hub_;
+  beast::flat_buffer buffer_{16 * 1024};
+  http::request_parser<http::empty_body> parser_;
+  std::optional<http::response<http::empty_body>> header_;
+  std::optional<http::response_serializer<http::empty_body>> serializer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::shared_ptr<const std::string> current_;
+  bool writing_ = false, header_sent_ = false, closing_ = false;
+};
+
+constexpr char kBusy[] =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: avflow\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
+    "Connection: close\r\n\r\n";
+
+// Listens on 127.0.0.1 and runs the clients on its own thread.
+class ResultServer {
+ public:
+  ResultServer(uint16_t port, ServerOptions options) {
+    hub_->options = options;
+    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    thread_ = std::thread([this] {
+      for (;;) {
+        try {
+          ioc_.run();
+          return;
+        } catch (const std::exception& e) {
+          AVFLOW_LOG(warn) << "result_stream: " << e.what();
+        }
+      }
+    });
+  }
+
+  // Closes every connection: what the clients have not taken is lost (end()
+  // gave them their chance).
+  ~ResultServer() {
+    ioc_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  uint16_t port() const { return port_; }
+  const Counters& counters() const { return *hub_->counters; }
+
+  // Never waits: the line is handed to the server thread.
+  void publish(std::string line) {
+    auto shared = std::make_shared<const std::string>(std::move(line));
+    asio::post(ioc_, [hub = hub_, shared] {
+      for (const auto& c : hub->streaming) c->push(shared);
+    });
+  }
+
+  // Ends every response after its queued lines; waits up to `grace` for them.
+  void end(std::chrono::milliseconds grace) {
+    asio::post(ioc_, [hub = hub_] {
+      hub->ended = true;
+      for (const auto& c : std::vector<std::shared_ptr<Client>>(hub->streaming.begin(), hub->streaming.end()))
+        c->finish();
+    });
+    const auto until = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < until && hub_->counters->open.load() > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(ioc_, [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        if (hub_->counters->open.load() >= hub_->options.max_clients) {
+          ++hub_->counters->refused;
+          beast::error_code ignored;
+          socket.non_blocking(true, ignored);
+          socket.write_some(asio::buffer(kBusy, sizeof kBusy - 1), ignored);
+          socket.shutdown(tcp::socket::shutdown_both, ignored);
+          socket.close(ignored);
+        } else {
+          std::make_shared<Client>(std::move(socket), hub_)->start();
+        }
+      }
+      if (!acceptor_.is_open()) return;
+      if (ec) {
+        timer_.expires_after(std::chrono::milliseconds(100));
+        timer_.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      accept();
+    });
+  }
+
+  std::shared_ptr<Hub> hub_ = std::make_shared<Hub>();
+  asio::io_context ioc_{1};
+  tcp::acceptor acceptor_{ioc_};
+  asio::steady_timer timer_{ioc_};
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+class ResultStream final : public Operator {
+ public:
+  static inline const In<LiveResult> kIn{"in", "live results (live_classify)"};
+  static inline const Out<Scalars> kLatency{"latency", "at the end: snippets, latency_median_ms, latency_p95_ms, ..."};
+  static inline const Param<std::string> kPath{"path", "-", "JSON lines file; \"-\": standard output; \"\": none"};
+  static inline const Param<int64_t> kPort{"port", 0, Range{-1, 65535},
+                                           "HTTP port on 127.0.0.1 streaming the lines; 0: pick one (logged); -1: none"};
+  static inline const Param<int64_t> kMaxClients{"max_clients", 8, Range{1, 1024}, "clients served at once"};
+  static inline const Param<int64_t> kClientQueue{"client_queue", 64, Range{1, 1 << 20},
+                                                  "lines queued per client; beyond, lines are dropped for it"};
+  static inline const Param<double> kWriteTimeout{"write_timeout", 5.0, Range{0.1, 3600.0},
+                                                  "seconds a client may take to accept a line before it is dropped"};
+  AVFLOW_CONTRACT(kIn, kLatency, kPath, kPort, kMaxClients, kClientQueue, kWriteTimeout);
+
+  void open(Context& ctx) override {
+    node_ = ctx.node();
+    path_ = ctx.param(kPath);
+    if (!path_.empty()) {
+      file_ = path_ == "-" ? stdout : std::fopen(path_.c_str(), ctx.resuming() ? "a" : "w");
+      if (!file_) throw std::runtime_error("cannot open '" + path_ + "' for writing");
+    }
+    const int64_t port = ctx.param(kPort);
+    if (port >= 0) {
+      ServerOptions o;
+      o.max_clients = static_cast<int>(ctx.param(kMaxClients));
+      o.client_queue = static_cast<size_t>(ctx.param(kClientQueue));
+      o.write_timeout = std::chrono::milliseconds(std::llround(ctx.param(kWriteTimeout) * 1000));
+      server_ = std::make_unique<ResultServer>(static_cast<uint16_t>(port), o);
+      AVFLOW_LOG(info) << ctx.node() << ": streaming results on http://127.0.0.1:" << server_->port() << "/results";
+    }
+  }
+
+  void process(Context& ctx) override {
+    const LiveResult& r = ctx.input(kIn);
+    latencies_.push_back(r.latency_ms);
+    std::string line = json_line(r);
+    if (file_ && (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0))
+      throw std::runtime_error(ctx.node() + ": write to '" + path_ + "' failed");
+    if (server_) server_->publish(std::move(line));
+  }
+
+  void finish(Context& ctx) override {
+    Scalars row = report();
+    if (server_) server_->end(std::chrono::milliseconds(1000));
+    ctx.emit(kLatency, std::move(row));
+  }
+
+  void close(CloseReason) override {
+    if (!reported_) report();
+    server_.reset();
+    if (file_ && file_ != stdout) std::fclose(file_);
+    else if (file_) std::fflush(file_);
+    file_ = nullptr;
+  }
+
+ private:
+  Scalars report() {
+    reported_ = true;
+    std::vector<double> sorted = latencies_;
+    std::sort(sorted.begin(), sorted.end());
+    Scalars row;
+    row.values = {{"snippets", static_cast<double>(sorted.size())},
+                  {"latency_median_ms", quantile(sorted, 0.5)},
+                  {"latency_p95_ms", quantile(sorted, 0.95)},
+                  {"latency_max_ms", sorted.empty() ? std::nan("") : sorted.back()}};
+    if (server_) {
+      const Counters& c = server_->counters();
+      row.values.push_back({"clients", static_cast<double>(c.clients.load())});
+      row.values.push_back({"dropped_lines", static_cast<double>(c.dropped.load())});
+      row.values.push_back({"refused_clients", static_cast<double>(c.refused.load())});
+    }
+    std::string text = node_ + ": " + std::to_string(sorted.size()) + " result(s), latency median " +
+                       json_number(row.values[1].second) + " ms, p95 " + json_number(row.values[2].second) + " ms";
+    if (server_)
+      text += "; " + json_number(row.values[4].second) + " client(s), " + json_number(row.values[5].second) +
+              " line(s) dropped for slow clients";
+    AVFLOW_LOG(info) << text;
+    return row;
+  }
+
+  std::string node_, path_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<ResultServer> server_;
+  std::vector<double> latencies_;
+  bool reported_ = false;
+};
+
+AVFLOW_REGISTER(ResultStream, "result_stream",
+                "live results as JSON lines to stdout or a file and to HTTP clients (chunked), with latency statistics");
+
+}  // namespace avflow::eval
