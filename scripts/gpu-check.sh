@@ -10,7 +10,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # Debian 12 packages avflow needs beyond fetch-debs.sh's list: cairo (the plot
-# operator) with every -dev package its cairo.pc requires, and their libraries.
+# operator) with every -dev package its cairo.pc requires, and their
+# libraries; the RTSP server library of the live inference test. (Boost, the
+# status endpoint's, is on the GPU machine already: 1.83.)
 extra_debs=(
   libcairo2-dev libpixman-1-dev libfontconfig-dev libfreetype-dev libpng-dev libbrotli-dev libexpat1-dev
   libx11-dev libxau-dev libxdmcp-dev libxcb1-dev libxcb-render0-dev libxcb-shm0-dev libxext-dev
@@ -18,6 +20,7 @@ extra_debs=(
   libcairo2 libpixman-1-0 libfontconfig1 fontconfig-config fonts-dejavu-core libfreetype6 libpng16-16
   libbrotli1 libexpat1 libx11-6 libx11-data libxau6 libxdmcp6 libbsd0 libmd0 libxcb1 libxcb-render0
   libxcb-shm0 libxext6 libxrender1
+  libgstrtspserver-1.0-dev libgstrtspserver-1.0-0 gstreamer1.0-rtsp libgstreamer-plugins-bad1.0-0
 )
 if [ "${1:-}" = "--debs" ]; then
   echo "${extra_debs[@]}"
