@@ -20,7 +20,7 @@ extra_debs=(
   libcairo2 libpixman-1-0 libfontconfig1 fontconfig-config fonts-dejavu-core libfreetype6 libpng16-16
   libbrotli1 libexpat1 libx11-6 libx11-data libxau6 libxdmcp6 libbsd0 libmd0 libxcb1 libxcb-render0
   libxcb-shm0 libxext6 libxrender1
-  libgstrtspserver-1.0-dev libgstrtspserver-1.0-0 gstreamer1.0-rtsp libgstreamer-plugins-bad1.0-0
+  libgstrtspserver-1.0-dev libgstrtspserver-1.0-0 gstreamer1.0-rtsp
 )
 if [ "${1:-}" = "--debs" ]; then
   echo "${extra_debs[@]}"
