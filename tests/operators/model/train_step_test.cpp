@@ -45,7 +45,7 @@ std::string train_graph(const std::string& extra) {
                    "video_width = 4\naudio_width = 4\nblocks = 1\nembedding_dim = 16\nsteps_per_epoch = 4\n"
                    "epochs = 2\nlr_start = 0.001\nlr_peak = 0.003\nseed = 5\nthreads = 1\n" + extra) +
          node_toml("cap", "test_capture") + edge_toml("video", "train.video") + edge_toml("audio", "train.audio") +
-         edge_toml("train", "cap");
+         edge_toml("train.metrics", "cap");
 }
 
 std::vector<Scalars> train(int steps, bool same, const std::string& extra = "") {
