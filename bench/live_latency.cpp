@@ -11,7 +11,6 @@
 // Needs the avflow program and the helpers of the runtime tests built in the
 // same build folder (ninja avflow rtsp_test_server tiny_classifier).
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,52 +19,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "runtime/free_port.h"
+#include "tests/support/process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-  std::fflush(nullptr);  // or the child flushes our buffered output again
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(127);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int finish(pid_t pid, int sig) {
-  kill(pid, sig);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-int run(const std::vector<std::string>& argv) {
-  const pid_t pid = spawn(argv, "/dev/null", "/dev/null");
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using avflow::test::BackgroundProcess;
+using avflow::test::run_process;
+using avflow::test::slurp;
 
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return std::nan("");
@@ -87,8 +54,9 @@ int main(int argc, char** argv) {
   const std::string avflow = bin + "/avflow", helpers = bin + "/tests/runtime";
   const fs::path dir = fs::temp_directory_path() / ("avflow-bench-live-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  if (run({avflow, "demo-datasets", (dir / "ds").string(), "--classes", "2", "--clips", "1", "--seconds", "60"}) != 0 ||
-      run({helpers + "/tiny_classifier", (dir / "classifier").string(), "3"}) != 0) {
+  if (run_process({avflow, "demo-datasets", (dir / "ds").string(), "--classes", "2", "--clips", "1", "--seconds", "60"})
+              .exit_code != 0 ||
+      run_process({helpers + "/tiny_classifier", (dir / "classifier").string(), "3"}).exit_code != 0) {
     std::fprintf(stderr, "bench_live_latency: cannot make the demo clip or the classifier (build avflow and the test helpers)\n");
     return 1;
   }
@@ -108,8 +76,7 @@ int main(int argc, char** argv) {
   const std::regex latency(R"("latency_ms":([-0-9.e+]+))");
   for (const Row& row : rows) {
     const int port = avflow::cli::free_local_port();
-    const pid_t server = spawn({helpers + "/rtsp_test_server", "--port", std::to_string(port), "--file", clip},
-                               "/dev/null", (dir / "server.log").string());
+    BackgroundProcess server({helpers + "/rtsp_test_server", "--port", std::to_string(port), "--file", clip});
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const std::string results = (dir / "results.jsonl").string();
     std::vector<std::string> args = {avflow, "run", src + "/graphs/live_eval.toml", "--progress", "never",
@@ -120,10 +87,12 @@ int main(int argc, char** argv) {
       args.push_back("--set");
       args.push_back(s);
     }
-    const pid_t graph = spawn(args, "/dev/null", (dir / "run.log").string());
+    BackgroundProcess graph(args);
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    finish(graph, SIGTERM);
-    finish(server, SIGTERM);
+    graph.signal(SIGTERM);
+    graph.wait(30);
+    server.signal(SIGTERM);
+    server.wait(10);
     std::vector<double> ms;
     const std::string text = slurp(results);
     for (auto it = std::sregex_iterator(text.begin(), text.end(), latency); it != std::sregex_iterator(); ++it)
