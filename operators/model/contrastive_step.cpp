@@ -1,8 +1,5 @@
 #include "operators/model/contrastive_step.h"
 
-#include <torch/nn/utils/clip_grad.h>
-
-#include <limits>
 #include <numeric>
 
 #include "operators/model/autocast_guard.h"
@@ -11,15 +8,31 @@
 namespace avflow::model {
 namespace {
 
-double gradient_norm(AvModel& model) {
-  return torch::nn::utils::clip_grad_norm_(model->parameters(), std::numeric_limits<double>::infinity());
+// The l2 norm of all gradients together, as a tensor on the device: unlike
+// clip_grad_norm_, which returns a double, it does not wait for the step.
+at::Tensor gradient_norm(AvModel& model) {
+  std::vector<at::Tensor> norms;
+  for (const auto& p : model->parameters())
+    if (p.grad().defined()) norms.push_back(p.grad().detach().norm(2));
+  if (norms.empty()) return at::zeros({}, model->parameters().front().options());
+  return norms.size() == 1 ? norms.front() : at::stack(norms).norm(2);
 }
 
 }  // namespace
 
+StepResult LaunchedStep::wait() const {
+  return {.loss = loss.item<double>(), .grad_norm = grad_norm.item<double>(), .batch = batch};
+}
+
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
                             const at::Tensor& mels, const ContrastiveLossOptions& loss_options, Distributed* group,
                             std::optional<at::ScalarType> autocast) {
+  return launch_contrastive_step(model, optimizer, clips, mels, loss_options, group, autocast).wait();
+}
+
+LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
+                                     const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
+                                     Distributed* group, std::optional<at::ScalarType> autocast) {
   Embeddings z = [&] {
     std::optional<AutocastGuard> mixed;
     if (autocast) mixed.emplace(clips.device().type(), *autocast);
@@ -27,13 +40,13 @@ StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, 
   }();
   z.video = z.video.to(at::kFloat);  // bf16 under autocast; no copy when already float32
   z.audio = z.audio.to(at::kFloat);
-  StepResult result;
+  LaunchedStep result;
   optimizer.zero_grad();
   if (group == nullptr) {
     const at::Tensor loss = contrastive_loss(z.video, z.audio, loss_options);
     loss.backward();
     result.grad_norm = gradient_norm(model);
-    result.loss = loss.item<double>();
+    result.loss = loss.detach();
     result.batch = clips.size(0);
   } else {
     const std::vector<int64_t> counts = group->all_gather(z.video.size(0), "all-gather of batch sizes");
@@ -48,7 +61,8 @@ StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, 
     loss.backward();
     group->all_reduce_gradients(*model);
     result.grad_norm = gradient_norm(model);
-    result.loss = group->all_reduce_sum(loss.item<double>(), "all-reduce of the loss");
+    const double global = group->all_reduce_sum(loss.item<double>(), "all-reduce of the loss");
+    result.loss = at::scalar_tensor(global, at::TensorOptions(at::kDouble));
   }
   optimizer.step();
   return result;

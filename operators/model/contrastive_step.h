@@ -33,6 +33,17 @@ struct StepResult {
   int64_t batch = 0;     // B: clips over all ranks
 };
 
+// A step queued on the model's device. On CUDA the kernels may still be
+// running when launch_contrastive_step returns: reading the loss waits for
+// them, so a caller that reads it later lets the CPU prepare the next batch
+// meanwhile (train_step's `overlap`). On the CPU the step has finished.
+struct LaunchedStep {
+  at::Tensor loss;       // 0-dim float32 on the device
+  at::Tensor grad_norm;  // 0-dim float32 on the device
+  int64_t batch = 0;
+  StepResult wait() const;  // reads loss and grad_norm: waits for the step
+};
+
 // clips [n, 3, T, H, W] and mels [n, 1, F, T] on the model's device: this
 // process's n clips. `model` is in training mode; with a group it must have
 // been replicated (Distributed::replicate). `autocast` (e.g. bf16): the
@@ -42,5 +53,12 @@ struct StepResult {
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
                             const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
                             Distributed* group = nullptr, std::optional<at::ScalarType> autocast = std::nullopt);
+
+// The same step without waiting for it (alone; a distributed step waits for
+// its collectives inside).
+LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
+                                     const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
+                                     Distributed* group = nullptr,
+                                     std::optional<at::ScalarType> autocast = std::nullopt);
 
 }  // namespace avflow::model

@@ -16,10 +16,18 @@
 //
 // Inputs: video float [B, 3, T, H, W] (normalised clips), audio float
 // [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
-// clips_per_s. At the end the encoders f and g are exported beside the
+// clips_per_s (B over the time since the previous step's row: the rate the
+// run trains at, data waits included). At the end the encoders f and g are exported beside the
 // checkpoints (video_encoder.pt, audio_encoder.pt). With snapshot_every = N,
 // a copy of the model goes out on `model` before the first step, every N
 // steps and at the end, for kl_monitor (graphs/parts/kl_monitor.toml).
+//
+// On CUDA (overlap = auto) each batch goes to the GPU as soon as it arrives,
+// through pinned memory on a copy stream of its own (device_staging.h),
+// while the previous step is still computing; the CPU reads a step's loss,
+// and so emits its row, checkpoints and snapshots, only once the next batch
+// is in hand. memory_format = channels_last lays out the weights and the
+// batches as cuDNN's fastest kernels read them (channels_last.h).
 //
 // Started by `avflow launch` or torchrun (WORLD_SIZE > 1), it is one rank of
 // a data-parallel run (distributed.h, contrastive_step.h): its batches are
@@ -43,9 +51,11 @@
 #include "operators/common/device.h"
 #include "operators/common/published_param.h"
 #include "operators/model/av_model.h"
+#include "operators/model/channels_last.h"
 #include "operators/model/checkpoint_store.h"
 #include "operators/model/contrastive_loss.h"
 #include "operators/model/contrastive_step.h"
+#include "operators/model/device_staging.h"
 #include "operators/model/distributed.h"
 #include "operators/model/lr_schedule.h"
 #include "operators/model/model_snapshot.h"
@@ -56,7 +66,7 @@ class TrainStep final : public Operator {
  public:
   static inline const In<Tensor> kVideo{"video", "clip batches, float [B, 3, T, H, W]"};
   static inline const In<Tensor> kAudio{"audio", "mel batches, float [B, 1, mels, frames]"};
-  static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s"};
+  static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s (since the step before, data waits included)"};
   static inline const Out<ModelSnapshot> kModel{
       "model", "every snapshot_every steps: a copy of the model (for the KL monitor), also before the first step and at the end"};
   // The model.
@@ -91,6 +101,16 @@ class TrainStep final : public Operator {
       "precision", "float32", Choices{"float32", "bf16"},
       "bf16: the forward pass under bfloat16 autocast (convolutions and products in bf16, the loss, weights and "
       "Adam in float32), the paper's GPU setting; also runs on the CPU"};
+  static inline const Param<std::string> kOverlap{
+      "overlap", "auto", Choices{"auto", "on", "off"},
+      "on: copy each batch to the device as it arrives (pinned memory, a copy stream) while the previous step "
+      "computes, and read a step's loss only when the next batch is in hand, so its row, checkpoint and "
+      "snapshot follow then (a cancelled run logs its last step instead of emitting it); auto: on with CUDA; "
+      "off: each step is finished before the next batch is taken"};
+  static inline const Param<std::string> kMemoryFormat{
+      "memory_format", "contiguous", Choices{"contiguous", "channels_last"},
+      "channels_last: convolution weights and batches in NDHWC / NHWC, the layout of cuDNN's fastest kernels "
+      "(a CUDA setting; the results are the same)"};
   // Data-parallel training.
   static inline const Param<std::string> kDistributed{
       "distributed", "auto", Choices{"auto", "off"},
@@ -102,7 +122,7 @@ class TrainStep final : public Operator {
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
                   kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
-                  kResume, kSnapshotEvery, kDevice, kThreads, kPrecision, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  kResume, kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
                   ParamsCheck{&TrainStep::check});
 
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
@@ -133,6 +153,10 @@ class TrainStep final : public Operator {
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = AvModel(o);
     model_->to(device_);
+    channels_last_ = ctx.param(kMemoryFormat) == "channels_last";
+    if (channels_last_) use_channels_last(*model_);
+    overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
+    staging_.emplace(device_);
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
     if (ctx.param(kPrecision) == "bf16") autocast_ = at::kBFloat16;
@@ -167,20 +191,22 @@ class TrainStep final : public Operator {
   }
 
   void process(Context& ctx) override {
-    if (ctx.has(kVideo)) videos_.push_back(ctx.input(kVideo).get());
-    else audios_.push_back(ctx.input(kAudio).get());
+    // Start the copy now: with overlap the step before is still computing.
+    if (ctx.has(kVideo)) videos_.push_back(staging_->start(ctx.input(kVideo).get()));
+    else audios_.push_back(staging_->start(ctx.input(kAudio).get()));
     while (!videos_.empty() && !audios_.empty()) {
-      at::Tensor v = std::move(videos_.front()), a = std::move(audios_.front());
+      StagedTensor v = std::move(videos_.front()), a = std::move(audios_.front());
       videos_.pop_front();
       audios_.pop_front();
+      complete(ctx);  // the step before, if overlap left it running
       if (snapshot_every_ > 0 && snapshot_step_ < 0 && step_ % snapshot_every_ == 0) snapshot(ctx);  // the start
-      ctx.emit(kMetrics, train(v, a));
-      if (store_ && every_ > 0 && step_ % every_ == 0) save();
-      if (snapshot_every_ > 0 && step_ % snapshot_every_ == 0) snapshot(ctx);
+      launch(std::move(v), std::move(a));
+      if (!overlap_) complete(ctx);
     }
   }
 
   void finish(Context& ctx) override {
+    complete(ctx);
     if (!videos_.empty() || !audios_.empty()) {
       AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
                        << " audio batch(es) left without a partner at the end";
@@ -189,6 +215,14 @@ class TrainStep final : public Operator {
   }
 
   void close(CloseReason reason) override {
+    if (pending_ && reason != CloseReason::kFailed) {
+      // Cancelled with a step in flight: its update is in the model (and in
+      // the checkpoint below) but its row never went out; say what it was.
+      const StepResult r = pending_->step.wait();
+      AVFLOW_LOG(info) << label_ << ": step " << pending_->row_step << " finished as the run stopped: loss " << r.loss
+                       << ", grad_norm " << r.grad_norm << " (no metrics row)";
+      pending_.reset();
+    }
     if (!store_ || reason == CloseReason::kFailed || !model_) return;
     if (step_ != saved_step_) save();
     if (reason == CloseReason::kFinished && writes_checkpoints()) store_->export_encoders(model_);
@@ -210,29 +244,51 @@ class TrainStep final : public Operator {
                              ", the folder this trainer checkpoints to");
   }
 
-  Scalars train(const at::Tensor& video, const at::Tensor& audio) {
+  // Queues one step on the device; complete() reads its result.
+  void launch(StagedTensor staged_video, StagedTensor staged_audio) {
+    const auto start = std::chrono::steady_clock::now();
+    at::Tensor video = staging_->take(std::move(staged_video)), audio = staging_->take(std::move(staged_audio));
     if (video.size(0) != audio.size(0))
       throw std::invalid_argument("video batch of " + std::to_string(video.size(0)) + " clips paired with an audio batch of " +
                                   std::to_string(audio.size(0)));
-    const auto start = std::chrono::steady_clock::now();
+    if (channels_last_) {
+      video = to_channels_last(video);
+      audio = to_channels_last(audio);
+    }
     // LibTorch's intra-op thread count belongs to the calling thread, and
     // the engine may run each step on a different worker.
     if (at::get_num_threads() != threads_) at::set_num_threads(threads_);
     const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
-    const StepResult r = contrastive_step(model_, *optimizer_, video.to(device_, /*non_blocking=*/true),
-                                          audio.to(device_, true), loss_options_, group_.get(), autocast_);
+    LaunchedStep step = launch_contrastive_step(model_, *optimizer_, video, audio, loss_options_, group_.get(), autocast_);
     ++step_;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    pending_ = PendingStep{std::move(step), lr, start, step_};
+  }
+
+  // Waits for the step in flight, emits its row, then checkpoints and
+  // snapshots as scheduled: the model holds exactly that step's update.
+  void complete(Context& ctx) {
+    if (!pending_) return;
+    const PendingStep done = std::move(*pending_);
+    pending_.reset();
+    const StepResult r = done.step.wait();
+    // Since the step before was done (or this one started, the first time):
+    // the rate the run trains at, waits for data, checkpoints and snapshots
+    // included, whether or not steps overlap.
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - (last_done_ ? *last_done_ : done.start)).count();
+    last_done_ = now;
     Scalars row;
-    row.step = step_;
+    row.step = done.row_step;
     row.values = {{"loss", r.loss},  // with several ranks: of the global batch, and so is grad_norm
-                  {"lr", lr},
+                  {"lr", done.lr},
                   {"grad_norm", r.grad_norm},
-                  {"epoch", static_cast<double>(step_) / static_cast<double>(steps_per_epoch_)},
+                  {"epoch", static_cast<double>(done.row_step) / static_cast<double>(steps_per_epoch_)},
                   {"clips_per_s", static_cast<double>(r.batch) / seconds}};
-    return row;
+    ctx.emit(kMetrics, std::move(row));
+    if (store_ && every_ > 0 && step_ % every_ == 0) save();
+    if (snapshot_every_ > 0 && step_ % snapshot_every_ == 0) snapshot(ctx);
   }
 
   void snapshot(Context& ctx) {
@@ -260,7 +316,17 @@ class TrainStep final : public Operator {
   int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;
   int64_t snapshot_every_ = 0, snapshot_step_ = -1;  // the step of the last snapshot, -1: none yet
   std::optional<CheckpointStore> store_;
-  std::deque<at::Tensor> videos_, audios_;
+  std::optional<DeviceStaging> staging_;
+  std::deque<StagedTensor> videos_, audios_;  // copies started, not yet stepped on
+  struct PendingStep {
+    LaunchedStep step;
+    double lr = 0;
+    std::chrono::steady_clock::time_point start;
+    int64_t row_step = 0;
+  };
+  std::optional<PendingStep> pending_;  // launched, its loss not yet read
+  std::optional<std::chrono::steady_clock::time_point> last_done_;  // when the last row was made
+  bool overlap_ = false, channels_last_ = false;
   std::string label_;  // the node, and the rank when distributed
 };
 
