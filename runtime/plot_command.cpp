@@ -90,10 +90,15 @@ int plot_command(const Args& args) {
     plot::Panel panel;
     panel.title = entry;
     panel.log_y = entry == "lr";
-    for (const auto& key : split(entry, '+'))
-      for (const auto& run : runs) {
-        const std::string name = compare ? (key == entry ? run.label : run.label + ": " + key) : key;
-        panel.series.push_back(series_of(run.rows, key, name));
+    const std::vector<std::string> keys = split(entry, '+');
+    for (size_t k = 0; k < keys.size(); ++k)
+      for (size_t r = 0; r < runs.size(); ++r) {
+        const auto& run = runs[r];
+        const std::string name = compare ? (keys[k] == entry ? run.label : run.label + ": " + keys[k]) : keys[k];
+        panel.series.push_back(series_of(run.rows, keys[k], name));
+        // Compared runs keep one colour each in every panel (a panel's
+        // further keys take the colours after the runs').
+        if (compare) panel.series.back().colour = static_cast<int>(k * runs.size() + r);
       }
     chart.panels.push_back(std::move(panel));
   }

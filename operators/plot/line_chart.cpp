@@ -236,6 +236,11 @@ void draw_series(cairo_t* cr, const Box& b, const Axis& x, const Axis& y, const 
   cairo_restore(cr);
 }
 
+// A series' own palette index, or `counted`, its place among the chart's series.
+Rgb colour_of(const Series& s, size_t counted) {
+  return series_colour(s.colour >= 0 ? static_cast<size_t>(s.colour) : counted);
+}
+
 void draw_legend(cairo_t* cr, const Box& b, const Panel& p, size_t first_colour) {
   set_font(cr, kFontSize);
   const double row = 16, swatch = 18, pad = 6;
@@ -252,7 +257,7 @@ void draw_legend(cairo_t* cr, const Box& b, const Panel& p, size_t first_colour)
   cairo_stroke(cr);
   for (size_t i = 0; i < p.series.size(); ++i) {
     const double cy = y0 + pad / 2 + row * (static_cast<double>(i) + 0.5);
-    set_colour(cr, series_colour(first_colour + i));
+    set_colour(cr, colour_of(p.series[i], first_colour + i));
     cairo_set_line_width(cr, kLineWidth);
     cairo_move_to(cr, x0 + pad, cy), cairo_line_to(cr, x0 + pad + swatch, cy), cairo_stroke(cr);
     set_colour(cr, kText);
@@ -314,7 +319,7 @@ void draw(cairo_t* cr, const Chart& chart) {
       draw_text(cr, "no data", (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, 0.5);
     }
     for (size_t s = 0; s < p.series.size() && has_data; ++s)
-      draw_series(cr, b, x, ys[i], p.series[s], series_colour(colour + s), p.log_y);
+      draw_series(cr, b, x, ys[i], p.series[s], colour_of(p.series[s], colour + s), p.log_y);
     set_colour(cr, kAxis);
     cairo_set_line_width(cr, 1.0);
     cairo_rectangle(cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);

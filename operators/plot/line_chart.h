@@ -26,6 +26,10 @@ struct Series {
   std::string name;
   std::vector<double> x;  // the step; as many as y
   std::vector<double> y;
+  // Its colour, as an index into the palette (series_colour); -1: the next
+  // one counted over the chart's series. A comparison gives each run its own
+  // index so that the run keeps its colour in every panel.
+  int colour = -1;
 };
 
 struct Panel {
@@ -49,7 +53,8 @@ inline constexpr int kMaxImageSide = 32768;
 using Rgb = std::array<uint8_t, 3>;
 
 // The line colour of the chart's i-th series, counted over all panels in
-// order; ten distinct colours, then they repeat.
+// order (unless a series names its own); ten distinct colours, then they
+// repeat.
 Rgb series_colour(size_t i);
 
 // At most about `target` round tick values (multiples of 1, 2 or 5 times a

@@ -59,10 +59,16 @@ TEST_CASE("avflow plot of several runs draws one curve per run into one file", "
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("2 panels, 2 runs") != std::string::npos);
   require_drawn(out, 900, 2 * 320);
-  // The two runs' colours: the first two series colours both appear.
+  // Each run keeps its colour in both panels (loss above, kl_gap below):
+  // the first two palette colours, and not the next ones.
   const PngImage image(out);
-  CHECK(image.count(avflow::plot::series_colour(0), 0, 0, 900, 640) > 50);
-  CHECK(image.count(avflow::plot::series_colour(1), 0, 0, 900, 640) > 50);
+  for (int panel = 0; panel < 2; ++panel) {
+    INFO("panel " << panel);
+    CHECK(image.count(avflow::plot::series_colour(0), 0, panel * 320, 900, (panel + 1) * 320) > 50);
+    CHECK(image.count(avflow::plot::series_colour(1), 0, panel * 320, 900, (panel + 1) * 320) > 50);
+  }
+  CHECK(image.count(avflow::plot::series_colour(2), 0, 0, 900, 640) == 0);
+  CHECK(image.count(avflow::plot::series_colour(3), 0, 0, 900, 640) == 0);
 }
 
 TEST_CASE("avflow plot names the file and line of a row it cannot read", "[cli][plot]") {
