@@ -181,7 +181,8 @@ Options:
                           /metrics (Prometheus text: per-node counts, busy
                           time, queues, the latest scalars), /status (JSON:
                           progress, ETA, latest step and scalars) and
-                          /graph (Graphviz). Off unless given.
+                          /graph (Graphviz). Off unless given. Rank r
+                          of avflow launch or torchrun serves on P + r.
   --status-address A      the address to serve it on (default 127.0.0.1;
                           0.0.0.0 makes it reachable from other machines)
 )";

@@ -1,6 +1,7 @@
 #include <oneapi/tbb/global_control.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -49,8 +50,21 @@ std::optional<StatusServerOptions> status_options(const Args& args) {
     return std::nullopt;
   }
   StatusServerOptions options;
-  options.port = static_cast<uint16_t>(numeric_option(args, "--status-port", 0, 0, 65535, true));
+  const int64_t port = numeric_option(args, "--status-port", 0, 0, 65535, true);
+  options.port = static_cast<uint16_t>(port);
   if (address) options.address = *address;
+  // Under avflow launch (or torchrun) every rank runs this same command
+  // line: rank r serves on P + r, so that the ranks do not fight over one
+  // port (P = 0: each picks a free one and logs it).
+  if (const char* rank_text = std::getenv("RANK"); rank_text != nullptr && port > 0) {
+    char* end = nullptr;
+    const long rank = std::strtol(rank_text, &end, 10);
+    if (end == rank_text || *end != '\0' || rank < 0)
+      throw UsageError(std::string("--status-port: $RANK is '") + rank_text + "', not a rank");
+    if (port + rank > 65535)
+      throw UsageError("--status-port " + std::to_string(port) + " + rank " + std::to_string(rank) + " is past 65535");
+    options.port = static_cast<uint16_t>(port + rank);
+  }
   return options;
 }
 

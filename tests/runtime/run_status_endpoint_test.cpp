@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/free_port.h"
 #include "tests/runtime/cli_fixture.h"
 #include "tests/runtime/http_client.h"
 
@@ -138,4 +139,19 @@ TEST_CASE("avflow run refuses bad status endpoint options before running", "[cli
   auto ok = run_avflow({"run", g, "--status-port", "0"});
   CHECK(ok.exit_code == 0);
   CHECK(ok.err.find("status endpoint on http://127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("each rank of a launched run serves status on the port plus its rank", "[cli][run][status]") {
+  TempDir dir;
+  auto g = dir.write("g.toml", counting_graph(3, 3));
+  // avflow launch gives each rank its RANK; the command line is the same.
+  const int port = avflow::cli::free_local_port();
+  auto rank1 = run_process({"/usr/bin/env", "RANK=1", avflow_program(), "run", g, "--status-port",
+                            std::to_string(port - 1), "--progress", "never"});
+  INFO(rank1.err);
+  CHECK(rank1.exit_code == 0);
+  CHECK(rank1.err.find("status endpoint on http://127.0.0.1:" + std::to_string(port) + " ") != std::string::npos);
+  auto bad = run_process({"/usr/bin/env", "RANK=x", avflow_program(), "run", g, "--status-port", "9100"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("$RANK is 'x', not a rank") != std::string::npos);
 }
