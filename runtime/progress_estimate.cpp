@@ -9,7 +9,10 @@ ProgressEstimate estimate_progress(const MetricsSnapshot& m) {
   bool all_known = true;
   for (const auto& n : m.nodes) {
     if (n.shape != Shape::kSource) continue;
-    p.done += n.items_out;
+    // Items still in flight were emitted but are not done: a run whose
+    // source has emitted everything is not finished while they are.
+    const auto in_flight = static_cast<uint64_t>(std::max<int64_t>(0, n.in_flight));
+    p.done += n.items_out - std::min(n.items_out, in_flight);
     p.expected += n.expected;
     all_known = all_known && n.expected > 0;
   }

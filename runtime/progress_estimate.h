@@ -1,5 +1,6 @@
 // How far a run has got, from a metrics snapshot: items the sources emitted
-// against the totals they announced, the rate so far and the time left.
+// whose work is finished (not those still in flight) against the totals the
+// sources announced, the rate so far and the time left.
 // Shared by the progress bar and the status endpoint so both say the same.
 #pragma once
 
@@ -11,7 +12,7 @@
 namespace avflow::cli {
 
 struct ProgressEstimate {
-  uint64_t done = 0;       // items emitted by every source together
+  uint64_t done = 0;       // items of every source together emitted and no longer in flight
   uint64_t expected = 0;   // their announced totals (meaningful when fraction is set)
   double rate = 0;         // items per second since the run started
   // Only when every source announced its total: a source of unknown length
