@@ -98,9 +98,10 @@ class TrainStep final : public Operator {
   static inline const Param<int64_t> kThreads{
       "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
   static inline const Param<std::string> kPrecision{
-      "precision", "float32", Choices{"float32", "bf16"},
+      "precision", "float32", Choices{"float32", "bf16", "auto"},
       "bf16: the forward pass under bfloat16 autocast (convolutions and products in bf16, the loss, weights and "
-      "Adam in float32), the paper's GPU setting; also runs on the CPU"};
+      "Adam in float32), the paper's GPU setting; also runs on the CPU (slowly without bf16 units); auto: bf16 "
+      "on CUDA, float32 on the CPU"};
   static inline const Param<std::string> kOverlap{
       "overlap", "auto", Choices{"auto", "on", "off"},
       "on: copy each batch to the device as it arrives (pinned memory, a copy stream) while the previous step "
@@ -108,9 +109,9 @@ class TrainStep final : public Operator {
       "snapshot follow then (a cancelled run logs its last step instead of emitting it); auto: on with CUDA; "
       "off: each step is finished before the next batch is taken"};
   static inline const Param<std::string> kMemoryFormat{
-      "memory_format", "contiguous", Choices{"contiguous", "channels_last"},
+      "memory_format", "contiguous", Choices{"contiguous", "channels_last", "auto"},
       "channels_last: convolution weights and batches in NDHWC / NHWC, the layout of cuDNN's fastest kernels "
-      "(a CUDA setting; the results are the same)"};
+      "(a CUDA setting; the results are the same); auto: channels_last on CUDA, contiguous on the CPU"};
   // Data-parallel training.
   static inline const Param<std::string> kDistributed{
       "distributed", "auto", Choices{"auto", "off"},
@@ -153,13 +154,13 @@ class TrainStep final : public Operator {
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = AvModel(o);
     model_->to(device_);
-    channels_last_ = ctx.param(kMemoryFormat) == "channels_last";
+    channels_last_ = ctx.param(kMemoryFormat) == "channels_last" || (ctx.param(kMemoryFormat) == "auto" && device_.is_cuda());
     if (channels_last_) use_channels_last(*model_);
     overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
     staging_.emplace(device_);
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
-    if (ctx.param(kPrecision) == "bf16") autocast_ = at::kBFloat16;
+    if (ctx.param(kPrecision) == "bf16" || (ctx.param(kPrecision) == "auto" && device_.is_cuda())) autocast_ = at::kBFloat16;
     steps_per_epoch_ = ops::param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
     schedule_.warmup_from = ctx.param(kLrStart);
     schedule_.peak = ctx.param(kLrPeak);
@@ -186,7 +187,9 @@ class TrainStep final : public Operator {
       group_->replicate(*model_);
     }
     AVFLOW_LOG(info) << label_ << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
-                     << ", " << schedule_.total_steps << " steps (" << steps_per_epoch_ << " per epoch)"
+                     << (autocast_ ? ", bf16 autocast" : "") << (channels_last_ ? ", channels-last" : "")
+                     << (overlap_ && device_.is_cuda() ? ", copies overlapped" : "") << ", " << schedule_.total_steps
+                     << " steps (" << steps_per_epoch_ << " per epoch)"
                      << (group_ ? ", data-parallel over " + std::to_string(group_->world_size()) + " ranks" : "");
   }
 

@@ -173,6 +173,13 @@ TEST_CASE("channels_last trains as the contiguous layout does", "[model][train][
   }
 }
 
+TEST_CASE("auto precision and memory format train on the CPU exactly as float32 and contiguous", "[model][train]") {
+  const auto plain = train(2, false);
+  const auto automatic = train(2, false, "precision = \"auto\"\nmemory_format = \"auto\"\n");
+  REQUIRE(automatic.size() == 2);
+  for (size_t i = 0; i < 2; ++i) CHECK(scalar(automatic[i], "loss") == scalar(plain[i], "loss"));
+}
+
 TEST_CASE("on CUDA batches staged through pinned memory train as on the CPU, overlapped or not", "[model][train][cuda]") {
   if (!at::hasCUDA()) {
     WARN("CUDA not available: train_step's copy overlap and channels-last on CUDA are not checked here");
