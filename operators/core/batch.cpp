@@ -6,10 +6,15 @@
 //   op = "batch"
 //   size = 8              # 0: the per-process batch size a sampler upstream published
 //   drop_last = false     # at end of stream, emit or drop a partial batch
+//   pin_memory = true     # page-locked batches, for a CUDA trainer downstream
 //
 // A batch's items stay in flight until it is emitted (kHoldsInputs), so the
 // graph's max_in_flight must exceed `size`.
 // All tensors of a batch must have the same shape; a mismatch names both.
+// With pin_memory, batches of CPU tensors are stacked straight into
+// page-locked memory, which train_step then copies to the GPU asynchronously
+// without first copying it again on the host (device_staging.h); where this
+// LibTorch or machine has no CUDA they are stacked as usual.
 #include <ATen/ATen.h>
 
 #include <vector>
@@ -28,10 +33,14 @@ class Batch final : public Operator {
   static inline const Param<int64_t> kSize{"size", 8, Range{0, 1 << 20},
                                            "items per batch; 0: the sampler's batch for this process (side value rank_batch_size)"};
   static inline const Param<bool> kDropLast{"drop_last", false, "drop a final partial batch instead of emitting it"};
-  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kHoldsInputs);
+  static inline const Param<bool> kPinMemory{
+      "pin_memory", false,
+      "stack CPU tensors into page-locked memory, which a CUDA consumer copies asynchronously (ignored without CUDA)"};
+  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kPinMemory, kHoldsInputs);
 
   void open(Context& ctx) override {
     size_ = param_or_published(ctx, kSize, "rank_batch_size");
+    pin_ = ctx.param(kPinMemory) && at::hasCUDA();
     pending_.reserve(static_cast<size_t>(size_));
   }
 
@@ -51,10 +60,20 @@ class Batch final : public Operator {
 
  private:
   void flush(Context& ctx) {
-    ctx.emit(kOut, Tensor(at::stack(pending_)));
+    const at::Tensor& first = pending_.front();
+    if (pin_ && first.device().is_cpu()) {
+      std::vector<int64_t> shape = first.sizes().vec();
+      shape.insert(shape.begin(), static_cast<int64_t>(pending_.size()));
+      at::Tensor out = at::empty(shape, first.options().pinned_memory(true));
+      at::stack_out(out, pending_);
+      ctx.emit(kOut, Tensor(std::move(out)));
+    } else {
+      ctx.emit(kOut, Tensor(at::stack(pending_)));
+    }
     pending_.clear();
   }
 
+  bool pin_ = false;
   int64_t size_ = 0;
   std::vector<at::Tensor> pending_;
 };

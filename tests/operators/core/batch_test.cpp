@@ -64,3 +64,18 @@ TEST_CASE("batch of size 0 without a sampler upstream fails at open, saying what
   CHECK(r.failures[0].phase == "open");
   CHECK(r.failures[0].message.find("but none published one; set size") != std::string::npos);
 }
+
+TEST_CASE("batch with pin_memory stacks the same values, page-locked where CUDA is present", "[batch][cuda]") {
+  run_graph_text(batch_graph(8, "size = 4"));
+  const auto plain = Captured::instance().take("cap");
+  run_graph_text(batch_graph(8, "size = 4\npin_memory = true"));
+  const auto pinned = Captured::instance().take("cap");
+  REQUIRE(pinned.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    const at::Tensor& t = pinned[i].get<Tensor>().get();
+    CHECK(at::equal(t, plain[i].get<Tensor>().get()));
+    CHECK(t.device().is_cpu());
+    if (at::hasCUDA()) CHECK(t.is_pinned());
+  }
+  if (!at::hasCUDA()) WARN("CUDA not available: page-locked batches are not checked here");
+}
