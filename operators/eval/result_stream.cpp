@@ -267,6 +267,11 @@ class ResultServer {
   ~ResultServer() {
     ioc_.stop();
     if (thread_.joinable()) thread_.join();
+    // Clients still streaming (one that stopped reading) and the hub hold
+    // each other: close their connections and let them go here, or their
+    // sockets would stay open, and their queues allocated, after the run.
+    for (const auto& c : hub_->streaming) c->stop();
+    hub_->streaming.clear();
   }
 
   uint16_t port() const { return port_; }
@@ -281,14 +286,18 @@ class ResultServer {
   }
 
   // Ends every response after its queued lines; waits up to `grace` for them.
+  // Once it returns (within grace), every line published before it has been
+  // queued or dropped for each client, so the counters are final.
   void end(std::chrono::milliseconds grace) {
-    asio::post(ioc_, [hub = hub_] {
+    auto handed = std::make_shared<std::atomic<bool>>(false);
+    asio::post(ioc_, [hub = hub_, handed] {
       hub->ended = true;
       for (const auto& c : std::vector<std::shared_ptr<Client>>(hub->streaming.begin(), hub->streaming.end()))
         c->finish();
+      handed->store(true);
     });
     const auto until = std::chrono::steady_clock::now() + grace;
-    while (std::chrono::steady_clock::now() < until && hub_->counters->open.load() > 0)
+    while (std::chrono::steady_clock::now() < until && (!handed->load() || hub_->counters->open.load() > 0))
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
@@ -372,9 +381,8 @@ class ResultStream final : public Operator {
   }
 
   void finish(Context& ctx) override {
-    Scalars row = report();
-    if (server_) server_->end(std::chrono::milliseconds(1000));
-    ctx.emit(kLatency, std::move(row));
+    if (server_) server_->end(std::chrono::milliseconds(1000));  // first: the counters are final after it
+    ctx.emit(kLatency, report());
   }
 
   void close(CloseReason) override {
