@@ -16,9 +16,12 @@
 //   timeout = 5.0        # no data for this long: the stream dropped
 //   retry_initial = 0.5  # reconnect back-off: 0.5 s, 1 s, 2 s, ... up to retry_max
 //   retry_max = 8.0
+//   jitter_buffer_ms = 200  # RTSP: the longest wait for a late or missing packet
 //
 // Output, one item per snippet: `snippet` (LiveSnippet: stream time span,
-// index, the steady-clock time its last frame arrived, reconnects so far,
+// index, the steady-clock time its last frame arrived (from a live source,
+// when its packets reached the pipeline, so waiting for a lost packet, in
+// the decoder and behind a lagging graph all count), reconnects so far,
 // the frames uint8 [T, H, W, 3] and, with audio = true, the audio float
 // [samples], mono, silence when the stream has no sound). live_frames hands
 // the frames and audio on as tensors under the same item number, so that
@@ -76,8 +79,12 @@ class LiveSnippets final : public Operator {
                                                     "failed reconnect attempts in a row before the run fails; 0: never"};
   static inline const Param<bool> kExitOnEnd{"exit_on_end", false,
                                              "the end of the stream (or a failure) ends the source (files, tests)"};
+  static inline const Param<int64_t> kJitterBuffer{
+      "jitter_buffer_ms", 200, Range{-1, 60000},
+      "the longest an RTSP source waits for a late or missing packet (in-order packets pass at once); more rides "
+      "out a lossy network, less bounds the stall a lost packet causes; -1: rtspsrc's default (2000)"};
   AVFLOW_CONTRACT(kSnippet, kUri, kFrames, kFps, kHop, kShortSide, kWantAudio, kSampleRate, kTimeout,
-                  kRetryInitial, kRetryMax, kMaxReconnects, kExitOnEnd);
+                  kRetryInitial, kRetryMax, kMaxReconnects, kExitOnEnd, kJitterBuffer);
 
   void open(Context& ctx) override {
     uri_ = ctx.param(kUri);
@@ -96,6 +103,7 @@ class LiveSnippets final : public Operator {
     settings_.sample_rate = ctx.param(kSampleRate);
     settings_.channels = 1;
     settings_.timeout_s = ctx.param(kTimeout);
+    settings_.jitter_buffer_ms = ctx.param(kJitterBuffer);
     settings_.max_buffered_s = std::max(4.0, 2.0 * static_cast<double>(frames_) / fps_);
     settings_.interrupted = [this] { return ctx_ && ctx_->cancelled(); };
   }
@@ -200,9 +208,10 @@ class LiveSnippets final : public Operator {
 
   // One frame and its audio into the buffers; false at the end of the stream.
   bool read_frame() {
-    std::optional<at::Tensor> frame = decoder_->next_frame();
-    if (!frame) return false;
-    const auto arrived = Clock::now();
+    std::optional<MediaDecoder::TimedFrame> timed = decoder_->next_timed_frame();
+    if (!timed) return false;
+    at::Tensor frame = std::move(timed->pixels);
+    const auto arrived = timed->arrived;
     at::Tensor pcm;
     if (settings_.audio) {
       const auto rate = static_cast<double>(settings_.sample_rate);
@@ -216,12 +225,12 @@ class LiveSnippets final : public Operator {
       }
       conn_samples_ = until;
     }
-    if (!frames_buf_.empty() && !frame->sizes().equals(frames_buf_.back().sizes())) {
+    if (!frames_buf_.empty() && !frame.sizes().equals(frames_buf_.back().sizes())) {
       frames_buf_.clear();  // the stream changed size: start the window anew
       audio_buf_.clear();
       times_.clear();
     }
-    frames_buf_.push_back(std::move(*frame));
+    frames_buf_.push_back(std::move(frame));
     audio_buf_.push_back(pcm);
     times_.push_back(offset_s_ + static_cast<double>(conn_frames_) / fps_);
     last_arrival_ = arrived;

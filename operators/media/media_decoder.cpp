@@ -4,6 +4,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -15,6 +16,7 @@
 
 #include "engine/log.h"
 #include "operators/media/gst_init.h"
+#include "operators/media/jitter_buffer.h"
 
 namespace avflow::media {
 
@@ -33,8 +35,11 @@ namespace {
 
 enum StreamKind { kVideo = 0, kAudio = 1, kNone = 2 };
 
+using Clock = std::chrono::steady_clock;
+
 struct Chunk {
   at::Tensor data;  // video: [H, W, 3] uint8; audio: [n, channels] float
+  Clock::time_point arrived{};  // video: when the frame arrived (MediaDecoder::next_timed_frame)
 };
 
 struct Stream {
@@ -46,8 +51,6 @@ struct Stream {
   int64_t next_index = 0; // video: frame index expected next; audio: samples delivered so far
   size_t front_offset = 0;  // audio: samples of chunks.front() already read
 };
-
-using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
@@ -67,6 +70,7 @@ struct MediaDecoder::State {
   int64_t width = 0, height = 0;
   int fps_n = 5, fps_d = 1;
   double content_end_s = -1;  // the title's duration after start_s, when known
+  std::atomic<bool> live{false};  // the source plays at its own pace (set before PLAYING)
 
   // Also when the constructor throws: a pipeline left playing would call
   // into freed state.
@@ -185,6 +189,7 @@ struct MediaDecoder::State {
     if (!sample) return GST_FLOW_EOS;
     GstBuffer* buf = gst_sample_get_buffer(sample);
     const GstClockTime pts = GST_BUFFER_PTS(buf);
+    const Clock::time_point arrived = kind == kVideo ? arrival_of(sample) : Clock::time_point{};
     at::Tensor data = kind == kVideo ? copy_frame(sample) : copy_audio(buf);
     gst_sample_unref(sample);
 
@@ -192,7 +197,7 @@ struct MediaDecoder::State {
     Stream& s = streams[kind];
     const double t = GST_CLOCK_TIME_IS_VALID(pts) ? static_cast<double>(pts) / GST_SECOND - settings.start_s : 0.0;
     if (kind == kVideo)
-      push_frame(s, data, t);
+      push_frame(s, data, t, arrived);
     else
       push_audio(s, data, t);
     last_progress = Clock::now();
@@ -203,6 +208,30 @@ struct MediaDecoder::State {
     const auto other = kind == kVideo ? kAudio : kVideo;
     cv.wait(lock, [&] { return stopping || s.buffered_s < settings.max_buffered_s || waiting_for == other; });
     return stopping ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
+
+  // When a sample's data arrived. A live source stamps a buffer with the
+  // running time at which it was captured or received (rtspsrc: the arrival
+  // of its packets, skew-corrected): the pipeline clock's time now less that
+  // running time and the base time is its age. Files and other sources that
+  // run ahead of the clock: now.
+  Clock::time_point arrival_of(GstSample* sample) {
+    const Clock::time_point now = Clock::now();
+    if (!live) return now;
+    const GstBuffer* buf = gst_sample_get_buffer(sample);
+    const GstSegment* segment = gst_sample_get_segment(sample);
+    if (!buf || !segment || !GST_BUFFER_PTS_IS_VALID(buf)) return now;
+    const GstClockTime running = gst_segment_to_running_time(segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+    GstClock* clock = gst_element_get_clock(pipeline);
+    if (!clock || !GST_CLOCK_TIME_IS_VALID(running)) {
+      if (clock) gst_object_unref(clock);
+      return now;
+    }
+    const GstClockTime clock_now = gst_clock_get_time(clock);
+    gst_object_unref(clock);
+    const GstClockTime stamped = gst_element_get_base_time(pipeline) + running;
+    if (clock_now <= stamped) return now;
+    return now - std::chrono::nanoseconds(clock_now - stamped);
   }
 
   at::Tensor copy_frame(GstSample* sample) {
@@ -232,7 +261,7 @@ struct MediaDecoder::State {
 
   // Frame k belongs at time k / fps: drop frames behind the grid, repeat the
   // last one over a hole (a late start, a decoder gap).
-  void push_frame(Stream& s, const at::Tensor& frame, double t) {
+  void push_frame(Stream& s, const at::Tensor& frame, double t, Clock::time_point arrived) {
     const int64_t k = std::llround(t * fps_n / fps_d);
     if (k < s.next_index) return;
     // videorate fills up to the end of the last frame, one slot past the
@@ -241,7 +270,7 @@ struct MediaDecoder::State {
     if (content_end_s >= 0 && static_cast<double>(k) * fps_d / fps_n >= content_end_s - 1e-6) return;
     const double frame_s = static_cast<double>(fps_d) / fps_n;
     while (s.next_index <= k) {
-      s.chunks.push_back({frame});
+      s.chunks.push_back({frame, arrived});
       s.buffered_s += frame_s;
       ++s.next_index;
     }
@@ -337,6 +366,10 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
   g_signal_connect(src, "pad-added", G_CALLBACK(+[](GstElement*, GstPad* pad, gpointer user) {
                      static_cast<State*>(user)->on_pad(pad);
                    }), s_.get());
+  if (settings.jitter_buffer_ms >= 0)
+    g_signal_connect(src, "source-setup", G_CALLBACK(+[](GstElement*, GstElement* source, gpointer user) {
+                       set_jitter_buffer(source, static_cast<State*>(user)->settings.jitter_buffer_ms);
+                     }), s_.get());
   g_signal_connect(src, "no-more-pads", G_CALLBACK(+[](GstElement*, gpointer user) {
                      auto* st = static_cast<State*>(user);
                      std::lock_guard<std::mutex> lock(st->mu);
@@ -370,6 +403,7 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
       fail("does not support seeking");
     if (gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout) == GST_STATE_CHANGE_FAILURE) fail("seek failed");
   }
+  if (r == GST_STATE_CHANGE_NO_PREROLL) s_->live = true;  // its buffers flow only once it plays
   if (gst_element_set_state(s_->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) fail("cannot play");
   if (r == GST_STATE_CHANGE_NO_PREROLL) {
     // A live source (rtsp://) adds its pads only once it plays.
@@ -403,17 +437,25 @@ std::optional<double> MediaDecoder::duration_s() const {
 }
 
 std::optional<at::Tensor> MediaDecoder::next_frame() {
+  auto frame = next_timed_frame();
+  if (!frame) return std::nullopt;
+  return std::move(frame->pixels);
+}
+
+std::optional<MediaDecoder::TimedFrame> MediaDecoder::next_timed_frame() {
   std::unique_lock<std::mutex> lock(s_->mu);
   Stream& v = s_->streams[kVideo];
   if (!v.sink) return std::nullopt;
   s_->wait(lock, kVideo, [&] { return !v.chunks.empty() || v.eos; });
   if (v.chunks.empty()) return std::nullopt;
-  at::Tensor frame = std::move(v.chunks.front().data);
+  TimedFrame frame{std::move(v.chunks.front().data), v.chunks.front().arrived};
   v.chunks.pop_front();
   v.buffered_s -= static_cast<double>(s_->fps_d) / s_->fps_n;
   s_->cv.notify_all();
   return frame;
 }
+
+bool MediaDecoder::live() const { return s_->live; }
 
 at::Tensor MediaDecoder::read_audio(int64_t samples) {
   const int channels = s_->settings.channels;

@@ -16,6 +16,7 @@
 
 #include <ATen/ATen.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,9 @@ struct DecodeSettings {
   double start_s = 0.0;          // seek here before decoding (random access)
   double timeout_s = 20.0;       // no progress for this long is an error (dead URIs, stalls)
   double max_buffered_s = 4.0;   // read-ahead per stream, in media seconds
+  // Jitter buffer of a network source that has one (jitter_buffer.h): how
+  // long it waits for a late or missing packet. Negative: the source's own.
+  int64_t jitter_buffer_ms = -1;
   // Polled while waiting for data; returning true stops the wait with an
   // error (a cancelled run must not sit out `timeout_s` on a silent stream).
   std::function<bool()> interrupted;
@@ -63,6 +67,20 @@ class MediaDecoder {
   // The next frame, uint8 [H, W, 3]; empty at end of stream. Frame k of the
   // stream shows time start_s + k / fps.
   std::optional<at::Tensor> next_frame();
+
+  // next_frame with the time the frame arrived. From a live source (rtsp://,
+  // udp://) that is when its data reached the pipeline, as the pipeline's
+  // clock stamped it (its running time), so time spent in the jitter buffer,
+  // the decoder and the read-ahead (a caller that lags) counts; from other sources, when it left
+  // the decoder. Never later than the call.
+  struct TimedFrame {
+    at::Tensor pixels;
+    std::chrono::steady_clock::time_point arrived;
+  };
+  std::optional<TimedFrame> next_timed_frame();
+
+  // Whether the source is live (it plays at its own pace and cannot preroll).
+  bool live() const;
 
   // The next `samples` samples, float32 [samples, channels]; fewer (maybe 0)
   // only at end of stream. Sample j of the stream is at time start_s + j / rate

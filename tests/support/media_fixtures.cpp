@@ -11,21 +11,23 @@ namespace avflow::test {
 
 std::filesystem::path write_test_media(const std::filesystem::path& file, const MediaSpec& spec) {
   media::ensure_gstreamer();
-  std::string desc = "webmmux name=mux ! filesink location=\"" + file.string() + "\" ";
+  const bool avi = file.extension() == ".avi";  // MJPEG + PCM, as cameras and the RTSP test server use
+  std::string desc = std::string(avi ? "avimux" : "webmmux") + " name=mux ! filesink location=\"" + file.string() + "\" ";
   if (spec.video) {
     const long frames = std::lround(spec.seconds * spec.fps);
     desc += "videotestsrc num-buffers=" + std::to_string(frames) + " pattern=ball ! video/x-raw,width=" +
             std::to_string(spec.width) + ",height=" + std::to_string(spec.height) + ",framerate=" +
             std::to_string(spec.fps) + "/1 ! videoconvert ! " +
             (spec.drop_probability > 0 ? "identity drop-probability=" + std::to_string(spec.drop_probability) + " ! " : "") +
-            "vp8enc deadline=1 ! queue ! mux. ";
+            (avi ? "jpegenc quality=85" : "vp8enc deadline=1") + " ! queue ! mux. ";
   }
   if (spec.audio) {
     const int per_buffer = spec.audio_rate / 100;  // 10 ms buffers
     const long buffers = std::lround(spec.seconds * 100);
     desc += "audiotestsrc num-buffers=" + std::to_string(buffers) + " samplesperbuffer=" + std::to_string(per_buffer) +
             " freq=" + std::to_string(spec.tone_hz) + " ! audio/x-raw,format=F32LE,rate=" + std::to_string(spec.audio_rate) +
-            ",channels=" + std::to_string(spec.audio_channels) + " ! audioconvert ! vorbisenc ! queue ! mux. ";
+            ",channels=" + std::to_string(spec.audio_channels) + " ! audioconvert ! " +
+            (avi ? "audio/x-raw,format=S16LE" : "vorbisenc") + " ! queue ! mux. ";
   }
   GError* err = nullptr;
   GstElement* pipeline = gst_parse_launch(desc.c_str(), &err);

@@ -1,5 +1,6 @@
 // Real encoded media for the tests, written by GStreamer's own encoders into
-// real containers (VP8 + Vorbis in WebM by default).
+// real containers: VP8 + Vorbis in WebM, or MJPEG + 16-bit PCM in AVI when
+// the file name ends in .avi.
 #pragma once
 
 #include <filesystem>
@@ -16,7 +17,7 @@ struct MediaSpec {
   double drop_probability = 0.0;            // > 0: frames dropped at random, a variable frame rate
 };
 
-// Writes `file` (.webm) and returns its path; throws std::runtime_error with
+// Writes `file` (.webm or .avi) and returns its path; throws std::runtime_error with
 // GStreamer's message when the pipeline fails.
 std::filesystem::path write_test_media(const std::filesystem::path& file, const MediaSpec& spec = {});
 
