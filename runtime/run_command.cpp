@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine/describe.h"
+#include "engine/env_number.h"
 #include "engine/log.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
@@ -56,14 +57,16 @@ std::optional<StatusServerOptions> status_options(const Args& args) {
   // Under avflow launch (or torchrun) every rank runs this same command
   // line: rank r serves on P + r, so that the ranks do not fight over one
   // port (P = 0: each picks a free one and logs it).
-  if (const char* rank_text = std::getenv("RANK"); rank_text != nullptr && port > 0) {
-    char* end = nullptr;
-    const long rank = std::strtol(rank_text, &end, 10);
-    if (end == rank_text || *end != '\0' || rank < 0)
-      throw UsageError(std::string("--status-port: $RANK is '") + rank_text + "', not a rank");
-    if (port + rank > 65535)
-      throw UsageError("--status-port " + std::to_string(port) + " + rank " + std::to_string(rank) + " is past 65535");
-    options.port = static_cast<uint16_t>(port + rank);
+  if (port > 0) {
+    std::optional<int64_t> rank;
+    try {
+      rank = env_whole_number("RANK", 0, 65535);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--status-port: ") + e.what());
+    }
+    if (rank && port + *rank > 65535)
+      throw UsageError("--status-port " + std::to_string(port) + " + rank " + std::to_string(*rank) + " is past 65535");
+    if (rank) options.port = static_cast<uint16_t>(port + *rank);
   }
   return options;
 }

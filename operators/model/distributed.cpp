@@ -10,10 +10,10 @@
 #endif
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <numeric>
 
+#include "engine/env_number.h"
 #include "operators/model/sync_batch_norm.h"
 
 namespace avflow::model {
@@ -35,15 +35,12 @@ std::string message_of(const std::exception& e) {
 
 // NAME as a whole number in [lo, hi]; empty when unset.
 std::optional<int> read_int(const std::function<const char*(const char*)>& lookup, const char* name, int lo, int hi) {
-  const char* text = lookup(name);
-  if (text == nullptr || *text == '\0') return std::nullopt;
-  const std::string_view s(text);
-  int value = 0;
-  const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (error != std::errc() || end != s.data() + s.size() || value < lo || value > hi)
-    fail(std::string(name) + " must be a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-         "], not '" + text + "'");
-  return value;
+  try {
+    const auto value = env_whole_number(name, lo, hi, lookup);
+    return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
 }
 
 #ifdef USE_C10D_GLOO

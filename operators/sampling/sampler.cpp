@@ -22,6 +22,7 @@
 // size default to the RANK and WORLD_SIZE environment variables (torchrun's).
 #include <cstdlib>
 
+#include "engine/env_number.h"
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
@@ -108,8 +109,9 @@ class Sampler final : public Operator {
     config.batch_size = ctx.param(kBatchSize);
     config.seed = static_cast<uint64_t>(ctx.param(kSeed));
     config.epoch_snippets = ctx.param(kEpochSnippets);
-    config.rank = ctx.param(kRank) >= 0 ? ctx.param(kRank) : env_int("RANK", 0);
-    config.world_size = ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_int("WORLD_SIZE", 1);
+    config.rank = ctx.param(kRank) >= 0 ? ctx.param(kRank) : env_whole_number("RANK", 0, kMaxRanks).value_or(0);
+    config.world_size =
+        ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_whole_number("WORLD_SIZE", 1, kMaxRanks).value_or(1);
     sampler_ = std::make_unique<sampling::BatchSampler>(std::move(plan), config, index_.total_snippets());
     const int64_t steps_per_epoch = sampler_->steps_per_epoch();
     const bool publish = ctx.param(kPublish);
@@ -173,14 +175,7 @@ class Sampler final : public Operator {
     return sampling::load_prepared_index(ctx.param(kShards), &ids);
   }
 
-  static int64_t env_int(const char* name, int64_t fallback) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    char* end = nullptr;
-    const long long n = std::strtoll(v, &end, 10);
-    if (*end != 0 || n < 0) throw std::invalid_argument(std::string("$") + name + " is not a number: '" + v + "'");
-    return n;
-  }
+  static constexpr int64_t kMaxRanks = 1 << 20;
 
   sampling::SamplingIndex index_;
   std::unique_ptr<sampling::BatchSampler> sampler_;
