@@ -4,6 +4,7 @@
 #include <fstream>
 #include <variant>
 
+#include "engine/atomic_file.h"
 #include "engine/registry.h"
 
 namespace avflow::cli {
@@ -76,14 +77,7 @@ void write_run_directory(const std::string& dir, const ResolvedGraph& graph, con
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
     throw std::runtime_error("cannot create the run directory '" + dir + "'" + (ec ? ": " + ec.message() : ""));
-  const fs::path path = fs::path(dir) / kResolvedGraphFile, temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << resolved_graph_toml(graph, overrides, plugins);
-    if (!out.flush()) throw std::runtime_error("cannot write '" + temporary.string() + "'");
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) throw std::runtime_error("cannot rename '" + temporary.string() + "' to '" + path.string() + "': " + ec.message());
+  write_text_atomically(fs::path(dir) / kResolvedGraphFile, resolved_graph_toml(graph, overrides, plugins));
 }
 
 }  // namespace avflow::cli

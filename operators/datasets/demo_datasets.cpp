@@ -3,8 +3,10 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 
+#include "engine/atomic_file.h"
 #include "operators/datasets/demo_clip.h"
 #include "operators/media/encode/appsrc_encoder.h"
 
@@ -40,18 +42,9 @@ void check(const DemoDatasetOptions& o) {
 }
 
 // Writes through a hidden temporary name, renamed when complete.
-template <class Encode>
-void write_file(const fs::path& file, Encode encode) {
+void write_file(const fs::path& file, const std::function<void(const fs::path&)>& encode) {
   fs::create_directories(file.parent_path());
-  const fs::path tmp = file.parent_path() / ("." + file.filename().string() + ".partial");
-  try {
-    encode(tmp);
-    fs::rename(tmp, file);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
+  write_file_atomically(file, encode);
 }
 
 void write_avi(const fs::path& file, const DemoClip& clip, double seconds) {

@@ -1,5 +1,6 @@
 #include "operators/model/checkpoint_store.h"
 
+#include "engine/atomic_file.h"
 #include "operators/model/encoder_export.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -20,18 +21,6 @@ std::string folder_name(int64_t step) {
   char name[32];
   std::snprintf(name, sizeof name, "step-%08lld", static_cast<long long>(step));
   return name;
-}
-
-// Writes `text` to `path` through a temporary file and a rename.
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".partial";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
 }
 
 }  // namespace
@@ -57,10 +46,10 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
   torch::save(optimizer, (partial / "optimizer.pt").string());
   std::string state = "step = " + std::to_string(step) + "\n";
   for (const auto& [k, v] : extra) state += k + " = " + v + "\n";
-  write_atomically(partial / "state.txt", state);
+  write_text_atomically(partial / "state.txt", state);
   fs::remove_all(folder);
   fs::rename(partial, folder);
-  write_atomically(dir_ / "latest", name + "\n");
+  write_text_atomically(dir_ / "latest", name + "\n");
   prune();
   return folder;
 }
@@ -89,9 +78,7 @@ void CheckpointStore::export_encoders(AvModel& model) {
   auto save = [&](const torch::nn::Module& m, const std::string& file) {
     torch::serialize::OutputArchive archive;
     m.save(archive);
-    const fs::path tmp = dir_ / ("." + file + ".partial");
-    archive.save_to(tmp.string());
-    fs::rename(tmp, dir_ / file);
+    write_file_atomically(dir_ / file, [&](const fs::path& tmp) { archive.save_to(tmp.string()); });
   };
   save(*model->video_encoder(), "video_encoder.pt");
   save(*model->audio_encoder(), "audio_encoder.pt");

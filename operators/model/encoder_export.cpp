@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/atomic_file.h"
+
 namespace avflow::model {
 
 namespace fs = std::filesystem;
@@ -16,13 +18,7 @@ void write_encoder_options(const fs::path& dir, const ExportedEncoderOptions& o)
     for (int64_t b : e->blocks) text << " " << b;
     text << "\n";
   }
-  const fs::path tmp = dir / ("." + std::string(kEncoderOptionsFile) + ".partial");
-  {
-    std::ofstream out(tmp);
-    out << text.str();
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, dir / kEncoderOptionsFile);
+  write_text_atomically(dir / kEncoderOptionsFile, text.str());
 }
 
 std::optional<ExportedEncoderOptions> read_encoder_options(const fs::path& dir) {

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/atomic_file.h"
 #include "operators/media/demo/demo_render.h"
 #include "operators/media/encode/appsrc_encoder.h"
 
@@ -67,21 +68,10 @@ Record read_record(const fs::path& out) {
   return r;
 }
 
-// Writes `text` to `file` through a temporary name and a rename.
-void write_atomically(const fs::path& file, const std::string& text) {
-  const fs::path tmp = file.parent_path() / ("." + file.filename().string() + ".partial");
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    o << text;
-    if (!o.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, file);
-}
-
 void write_record(const fs::path& out, const Record& r) {
   std::string text;
   for (const auto& [path, e] : r) text += std::to_string(e.first) + "\t" + e.second + "\t" + path + "\n";
-  write_atomically(out / kRecordName, text);
+  write_text_atomically(out / kRecordName, text);
 }
 
 std::string manifest_text(const DemoCatalogueOptions& o, const std::vector<DemoTitleRef>& titles) {
@@ -100,15 +90,7 @@ std::string manifest_text(const DemoCatalogueOptions& o, const std::vector<DemoT
 }  // namespace
 
 void write_demo_title(const DemoTitle& title, const fs::path& file) {
-  const fs::path tmp = file.parent_path() / ("." + file.filename().string() + ".partial");
-  try {
-    encode(title, tmp);
-    fs::rename(tmp, file);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
+  write_file_atomically(file, [&](const fs::path& tmp) { encode(title, tmp); });
 }
 
 DemoCatalogueReport write_demo_catalogue(const fs::path& out, const DemoCatalogueOptions& o,
@@ -144,7 +126,7 @@ DemoCatalogueReport write_demo_catalogue(const fs::path& out, const DemoCatalogu
       progress({ref, i + 1, titles.size(), skip,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
   }
-  write_atomically(out / "catalogue.toml", manifest_text(o, titles));
+  write_text_atomically(out / "catalogue.toml", manifest_text(o, titles));
   return report;
 }
 

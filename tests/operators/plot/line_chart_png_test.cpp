@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "engine/atomic_file.h"
 #include "operators/plot/line_chart.h"
 #include "tests/support/png_image.h"
 #include "tests/support/process.h"
@@ -55,7 +56,7 @@ TEST_CASE("a chart is a PNG file of width by panels times panel height", "[plot]
   c.title = "a run";
   plot::write_png(c, path);
   CHECK(has_png_signature(path));
-  CHECK_FALSE(fs::exists(path + ".tmp"));
+  CHECK_FALSE(fs::exists(partial_path_of(path)));
   PngImage img(path);
   CHECK(img.width() == 640);
   CHECK(img.height() == 2 * 200);
@@ -140,7 +141,7 @@ TEST_CASE("write_png names the path and cairo's status when it cannot write", "[
     CHECK(std::string(e.what()) ==
           "cannot write '" + path + "': " + cairo_status_to_string(CAIRO_STATUS_WRITE_ERROR));
   }
-  CHECK_FALSE(fs::exists(path + ".tmp"));
+  CHECK_FALSE(fs::exists(partial_path_of(path)));
 }
 
 TEST_CASE("a chart without panels or of an impossible size is refused", "[plot][errors]") {
