@@ -214,6 +214,20 @@ inline int status_of(const std::string& head) {
   return std::atoi(head.substr(9, 3).c_str());
 }
 
+// The head of the answer to a client just connected while the server may be
+// full: a refusal (503) comes at once, before any request; a client let in
+// waits for its request, so it is sent then, and the head is the 200. Empty
+// when the close of a refusal raced the request; nullopt when the request
+// could not be sent.
+inline std::optional<std::string> head_on_joining(StreamClient& client) {
+  std::string head = client.peek_head(3);
+  if (head.empty()) {
+    if (!client.send_get()) return std::nullopt;
+    head = client.peek_head(30);
+  }
+  return head;
+}
+
 // Whether the head has the header line `line` ("Retry-After: 1").
 inline bool has_header(const std::string& head, const std::string& line) {
   return head.find("\r\n" + line + "\r\n") != std::string::npos;

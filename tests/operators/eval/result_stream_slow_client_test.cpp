@@ -141,11 +141,9 @@ TEST_CASE("result_stream disconnects a client that leaves a line untaken for wri
   while (!next && seconds_since(start) < 120) {
     auto probe = std::make_unique<StreamClient>(port);
     REQUIRE(probe->connected());
-    std::string head = probe->peek_head(3);
-    if (head.empty()) {
-      REQUIRE(probe->send_get());
-      head = probe->peek_head(30);
-    }
+    const auto joined = head_on_joining(*probe);
+    REQUIRE(joined);
+    const std::string& head = *joined;
     if (status_of(head) == 200) {
       next = std::move(probe);
     } else {
