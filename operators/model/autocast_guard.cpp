@@ -1,16 +1,11 @@
 #include "operators/model/autocast_guard.h"
 
 #include <ATen/autocast_mode.h>
-#include <torch/version.h>
 
 #include <stdexcept>
 #include <string>
 
-// LibTorch 2.4 made autocast take the device type; Debian 12's 1.13 has one
-// function per device.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-#define AVFLOW_AUTOCAST_BY_DEVICE 1
-#endif
+#include "operators/model/torch_compat.h"
 
 namespace avflow::model {
 namespace {
@@ -62,6 +57,17 @@ AutocastGuard::~AutocastGuard() {
   // outermost guard ends, as torch.autocast does.
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
   set(device_, was_enabled_, was_dtype_);
+}
+
+AutocastPause::AutocastPause(at::DeviceType device) : device_(device) {
+  if (device != at::kCPU && device != at::kCUDA) return;
+  was_enabled_ = enabled(device);
+  dtype_ = dtype_of(device);
+  if (was_enabled_) set(device, false, dtype_);
+}
+
+AutocastPause::~AutocastPause() {
+  if (was_enabled_) set(device_, true, dtype_);
 }
 
 }  // namespace avflow::model

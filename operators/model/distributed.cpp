@@ -14,13 +14,15 @@
 #include <numeric>
 
 #include "engine/env_number.h"
+#define AVFLOW_C10D_INCLUDE
+#include "operators/model/torch_compat.h"
 #include "operators/model/sync_batch_norm.h"
 
 namespace avflow::model {
 
 struct Distributed::Group {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> processes;
+  c10::intrusive_ptr<CollectiveBackend> processes;  // Gloo or NCCL
 };
 
 namespace {
