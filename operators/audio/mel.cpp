@@ -95,7 +95,10 @@ class Mel final : public Operator {
   }
 
   // Concurrent calls only read the cached window and filter bank.
-  void process(Context& ctx) override { ctx.emit(kMel, Tensor(mel_->compute(ctx.input(kPcm).get()))); }
+  void process(Context& ctx) override {
+    const DeviceScope on_device(mel_->settings().device);
+    ctx.emit(kMel, Tensor(mel_->compute(ctx.input(kPcm).get())));
+  }
 
  private:
   std::unique_ptr<const MelSpectrogram> mel_;

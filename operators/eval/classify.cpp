@@ -63,6 +63,7 @@ class Classify final : public Operator {
   }
 
   void process(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     View& view = waiting_[ctx.item()];
     if (ctx.has(kInput)) {
       view.input = ctx.input(kInput).get();
@@ -84,6 +85,7 @@ class Classify final : public Operator {
   }
 
   void finish(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     classify_ready();
     if (!waiting_.empty())
       throw std::runtime_error(std::to_string(waiting_.size()) + " view(s) arrived without their request or input");

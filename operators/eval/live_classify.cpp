@@ -85,6 +85,7 @@ class LiveClassify final : public Operator {
   }
 
   void process(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     Waiting& w = waiting_[ctx.item()];
     if (ctx.has(kInput)) {
       w.input = ctx.input(kInput).get();

@@ -92,6 +92,7 @@ class FinetuneStep final : public Operator {
     if (!encoder.empty()) model_->load_encoder(encoder);
     if (ctx.param(kMode) == "linear_probe") model_->freeze_encoder();
     model_->to(device_);
+    if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // batches of one shape
     std::vector<at::Tensor> trained;
     for (auto& p : model_->parameters())
       if (p.requires_grad()) trained.push_back(p);
@@ -115,6 +116,7 @@ class FinetuneStep final : public Operator {
   }
 
   void process(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     if (ctx.has(kInput)) inputs_.push_back(ctx.input(kInput).get());
     else labels_.push_back(ctx.input(kLabel).get());
     while (!inputs_.empty() && !labels_.empty()) {
