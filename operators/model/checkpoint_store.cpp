@@ -1,6 +1,7 @@
 #include "operators/model/checkpoint_store.h"
 
 #include "engine/atomic_file.h"
+#include "operators/model/cpu_archive.h"
 #include "operators/model/encoder_export.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -37,7 +38,7 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
   fs::create_directories(partial);
   {
     torch::serialize::OutputArchive archive;
-    model->save(archive);
+    save_cpu_copy(*model, archive);
     // The CPU generator's state: random draws after a resume continue as
     // they would have (the data path seeds itself per item and needs none).
     archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
@@ -57,9 +58,12 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
 std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, torch::optim::Adam& optimizer) {
   const auto folder = latest_checkpoint(dir_);
   if (!folder) return std::nullopt;
+  // Onto the model's device (this rank's GPU, or the CPU), wherever the
+  // checkpoint was written.
+  const at::Device device = module_device(*model);
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from((*folder / "model.pt").string());
+    archive.load_from((*folder / "model.pt").string(), device);
     model->load(archive);
     at::Tensor rng;
     if (archive.try_read("cpu_rng_state", rng, /*is_buffer=*/true)) {
@@ -67,7 +71,7 @@ std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, t
       std::lock_guard<std::mutex> lock(generator.mutex());
       generator.set_state(rng);
     }
-    torch::load(optimizer, (*folder / "optimizer.pt").string());
+    torch::load(optimizer, (*folder / "optimizer.pt").string(), device);
   } catch (const c10::Error& e) {
     throw std::runtime_error("checkpoint " + folder->string() + " does not fit this model: " + e.what_without_backtrace());
   }
@@ -77,7 +81,7 @@ std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, t
 void CheckpointStore::export_encoders(AvModel& model) {
   auto save = [&](const torch::nn::Module& m, const std::string& file) {
     torch::serialize::OutputArchive archive;
-    m.save(archive);
+    save_cpu_copy(m, archive);
     write_file_atomically(dir_ / file, [&](const fs::path& tmp) { archive.save_to(tmp.string()); });
   };
   save(*model->video_encoder(), "video_encoder.pt");

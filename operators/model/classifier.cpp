@@ -1,4 +1,5 @@
 #include "operators/model/classifier.h"
+#include "operators/model/cpu_archive.h"
 
 #include <torch/serialize.h>
 #include <torch/torch.h>
@@ -58,7 +59,7 @@ void load_same_shapes(torch::nn::Module& module, torch::serialize::InputArchive&
 void ClassifierImpl::load_encoder(const std::string& path) {
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(path);
+    archive.load_from(path, module_device(encoder()));
     load_same_shapes(encoder(), archive, path);
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("cannot load the encoder " + path + " into a " + options_.modality + " encoder of width " +
@@ -96,7 +97,7 @@ void save_classifier(Classifier& classifier, const std::filesystem::path& dir) {
     if (!out.flush()) throw std::runtime_error("cannot write " + options_tmp.string());
   }
   torch::serialize::OutputArchive archive;
-  classifier->save(archive);
+  save_cpu_copy(*classifier, archive);
   const fs::path tmp = dir / ".classifier.pt.partial";
   archive.save_to(tmp.string());
   fs::rename(tmp, dir / "classifier.pt");

@@ -141,6 +141,10 @@ class TrainStep final : public Operator {
       group_ = Distributed::from_environment(
           device_.type(), std::chrono::milliseconds(std::llround(ctx.param(kDistributedTimeout) * 1000)));
     if (group_) device_ = group_->device();
+    const ops::DeviceScope on_device(device_);
+    // Every batch has the same shapes: let cuDNN time its algorithms once and
+    // keep the fastest.
+    if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     label_ = group_ ? ctx.node() + " (" + group_->describe() + ")" : ctx.node();
     const int local_ranks = group_ ? group_->config().local_world_size : 1;
     threads_ = ctx.param(kThreads) > 0
@@ -155,7 +159,6 @@ class TrainStep final : public Operator {
     model_ = AvModel(o);
     model_->to(device_);
     channels_last_ = ctx.param(kMemoryFormat) == "channels_last" || (ctx.param(kMemoryFormat) == "auto" && device_.is_cuda());
-    if (channels_last_) use_channels_last(*model_);
     overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
     staging_.emplace(device_);
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
@@ -181,6 +184,9 @@ class TrainStep final : public Operator {
         }
       }
     }
+    // After any restore: loading replaces each weight with the file's
+    // (contiguous) tensor.
+    if (channels_last_) use_channels_last(*model_);
     check_sampler_starts_here(ctx);
     if (group_) {
       group_->require_same(step_, "the step to start at (every rank must read the same checkpoints)");
@@ -194,6 +200,7 @@ class TrainStep final : public Operator {
   }
 
   void process(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     // Start the copy now: with overlap the step before is still computing.
     if (ctx.has(kVideo)) videos_.push_back(staging_->start(ctx.input(kVideo).get()));
     else audios_.push_back(staging_->start(ctx.input(kAudio).get()));
@@ -209,6 +216,7 @@ class TrainStep final : public Operator {
   }
 
   void finish(Context& ctx) override {
+    const ops::DeviceScope on_device(device_);
     complete(ctx);
     if (!videos_.empty() || !audios_.empty()) {
       AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
@@ -218,6 +226,7 @@ class TrainStep final : public Operator {
   }
 
   void close(CloseReason reason) override {
+    const ops::DeviceScope on_device(device_);
     if (pending_ && reason != CloseReason::kFailed) {
       // Cancelled with a step in flight: its update is in the model (and in
       // the checkpoint below) but its row never went out; say what it was.
