@@ -21,4 +21,19 @@ class AutocastGuard {
   at::ScalarType was_dtype_ = at::kFloat;
 };
 
+// Turns autocast off on `device` while it lives (inside an AutocastGuard's
+// scope: for a computation that must stay in float32), and back on after.
+class AutocastPause {
+ public:
+  explicit AutocastPause(at::DeviceType device);
+  ~AutocastPause();
+  AutocastPause(const AutocastPause&) = delete;
+  AutocastPause& operator=(const AutocastPause&) = delete;
+
+ private:
+  at::DeviceType device_;
+  bool was_enabled_ = false;
+  at::ScalarType dtype_ = at::kFloat;
+};
+
 }  // namespace avflow::model

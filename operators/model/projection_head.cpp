@@ -3,6 +3,7 @@
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
 
+#include "operators/model/autocast_guard.h"
 #include "operators/model/sync_batch_norm.h"
 
 namespace avflow::model {
@@ -25,7 +26,17 @@ at::Tensor ProjectionHeadImpl::forward(const at::Tensor& feature_map) {
   if (feature_map.dim() != dims_ + 2)
     throw std::invalid_argument("projection head: expected a feature map of " + std::to_string(dims_ + 2) +
                                 " dimensions, got " + c10::str(feature_map.sizes()));
-  return body_->forward(feature_map).flatten(2).mean(2);
+  // body_: conv, batch norm, ReLU, then the last conv.
+  at::Tensor hidden = feature_map;
+  auto layer = body_->begin();
+  for (; layer + 1 != body_->end(); ++layer) hidden = layer->forward(hidden);
+  // The embedding itself in float32, also under bf16 autocast: Eq. 1 scores
+  // are unnormalised dot products that grow with the embeddings' norms, and
+  // bf16's 8-bit mantissa would round each coordinate by up to 1/256 of its
+  // size before the loss sees it. One 1x1 convolution and the pooling cost
+  // little next to the encoder.
+  const AutocastPause float32(hidden.device().type());
+  return layer->forward(hidden.to(at::kFloat)).flatten(2).mean(2);
 }
 
 }  // namespace avflow::model

@@ -1,7 +1,9 @@
 // A projection head h: conv 1x1 (in -> in) BN ReLU conv 1x1 (in -> d) over an
 // encoder's feature map, then global average pooling into [B, d]. One class
 // for both encoders: `dims` is 3 for the video map [B, C, T, H, W] and 2 for
-// the audio map [B, C, F, T].
+// the audio map [B, C, F, T]. Under autocast the first convolution runs in
+// bf16 and the last one, with the pooling, in float32: the embedding is
+// float32.
 #pragma once
 
 #include <torch/nn/module.h>
