@@ -7,7 +7,10 @@
 // on the CPU at batch 1 and 32, and on CUDA where available. The ratio (b)/(a)
 // is the figure to read; absolute rates depend on the machine.
 //
-//   bench_mel_throughput [seconds per measurement, default 1]
+//   bench_mel_throughput [seconds per measurement, default 1] [--cuda-only]
+//
+// On CUDA it adds batch 256, the batch bench/reference/mel_reference.py
+// measures torchaudio's MelSpectrogram at on the same GPU.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -84,8 +87,9 @@ void row(const at::Device& device, int64_t batch, double seconds) {
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
-  if (!(seconds > 0.0)) {
-    std::fprintf(stderr, "usage: %s [seconds per measurement > 0]\n", argv[0]);
+  const bool cuda_only = argc > 2 && std::string(argv[2]) == "--cuda-only";
+  if (!(seconds > 0.0) || (argc > 2 && !cuda_only)) {
+    std::fprintf(stderr, "usage: %s [seconds per measurement > 0] [--cuda-only]\n", argv[0]);
     return 2;
   }
   at::manual_seed(1);
@@ -94,8 +98,9 @@ int main(int argc, char** argv) {
               at::get_num_threads(), at::hasCUDA() ? "available" : "not available", seconds, kRounds);
   std::printf("| device | batch | (a) plain      | (b) MelSpectr. | b / a |\n");
   std::printf("|--------|-------|----------------|----------------|-------|\n");
-  for (int64_t batch : {1, 32}) row(at::kCPU, batch, seconds);
+  if (!cuda_only)
+    for (int64_t batch : {1, 32}) row(at::kCPU, batch, seconds);
   if (at::hasCUDA())
-    for (int64_t batch : {1, 32}) row(at::kCUDA, batch, seconds);
-  return 0;
+    for (int64_t batch : {1, 32, 256}) row(at::kCUDA, batch, seconds);
+  return at::hasCUDA() || !cuda_only ? 0 : 1;
 }

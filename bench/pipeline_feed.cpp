@@ -12,7 +12,7 @@
 // size rows also give the model FLOP utilisation: the training step costs
 // about 3 x 165 GFLOP per clip (forward 165, ../shared/gpu/README.md).
 //
-//   build/bench/bench_pipeline_feed [steps] [--peak-tflops T]
+//   build/bench/bench_pipeline_feed [steps] [--peak-tflops T] [--cuda-only]
 // It prepares the demo catalogue once into <build>/bench-prepared unless
 // <build>/demo-prepared (scripts/quickstart.sh's) is there.
 #include <ATen/ATen.h>
@@ -133,9 +133,11 @@ void print_row(const std::string& name, const std::string& device, double rate, 
 int main(int argc, char** argv) {
   int steps = 0;
   double peak_tflops = 989.0;  // H100 / H200 SXM, bf16 dense
+  bool cuda_only = false;      // the GPU rows alone
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--peak-tflops" && i + 1 < argc) peak_tflops = std::stod(argv[++i]);
+    else if (a == "--cuda-only") cuda_only = true;
     else steps = std::stoi(a);
   }
   at::set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
@@ -143,17 +145,19 @@ int main(int argc, char** argv) {
   const fs::path shards = prepared_shards();
   std::printf("%-44s %-5s %9s %7s %8s %7s\n", "feed", "dev", "clips/s", "ratio", "TFLOP/s", "MFU");
 
-  StepShape tiny;  // the quickstart model, at the paper's 16 x 158 clips
-  tiny.batch = 16;
-  const int cpu_steps = steps > 0 ? steps : 12;
-  const double cpu_base = avflow::bench::resident_clips_per_second(tiny, at::kCPU, 15.0);
-  print_row("tiny, B = 16: tensors in memory", "cpu", cpu_base, cpu_base, peak_tflops, false);
-  print_row("tiny, B = 16: pipeline from shards", "cpu",
-            pipeline_clips_per_second(tiny, "cpu", {"pipeline", {}}, shards, cpu_steps), cpu_base, peak_tflops, false);
+  if (!cuda_only) {
+    StepShape tiny;  // the quickstart model, at the paper's 16 x 158 clips
+    tiny.batch = 16;
+    const int cpu_steps = steps > 0 ? steps : 12;
+    const double cpu_base = avflow::bench::resident_clips_per_second(tiny, at::kCPU, 15.0);
+    print_row("tiny, B = 16: tensors in memory", "cpu", cpu_base, cpu_base, peak_tflops, false);
+    print_row("tiny, B = 16: pipeline from shards", "cpu",
+              pipeline_clips_per_second(tiny, "cpu", {"pipeline", {}}, shards, cpu_steps), cpu_base, peak_tflops, false);
+  }
 
   if (!at::hasCUDA()) {
     std::printf("(no CUDA: the paper-size GPU rows need a GPU; scripts/gpu-check.sh runs them)\n");
-    return 0;
+    return cuda_only ? 1 : 0;
   }
   StepShape paper;
   paper.width = 64;

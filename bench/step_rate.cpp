@@ -21,6 +21,7 @@ double resident_clips_per_second(const StepShape& s, const at::Device& device, d
   o.embedding_dim = s.dim;
   AvModel model(o);
   model->to(device);
+  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // as train_step: fixed shapes
   if (s.channels_last) use_channels_last(*model);
   model->train();
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));

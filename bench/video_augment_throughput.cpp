@@ -89,7 +89,11 @@ at::Tensor fused(const at::Tensor& clips, uint64_t item, const at::Device& d) {
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
   std::vector<int64_t> batches;
-  for (int i = 2; i < argc; ++i) batches.push_back(std::atoll(argv[i]));
+  bool cuda_only = false;  // --cuda-only: the GPU rows alone
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--cuda-only") cuda_only = true;
+    else batches.push_back(std::atoll(argv[i]));
+  }
   if (batches.empty()) batches = {1, 32};
   std::printf("video augmentation, clips of %lldx%lldx%lldx3 uint8 -> 3x%lldx%lldx%lld float; clips per second\n",
               static_cast<long long>(kT), static_cast<long long>(kH), static_cast<long long>(kW),
@@ -97,7 +101,8 @@ int main(int argc, char** argv) {
   std::printf("CPU intra-op threads: %d; %.1f s per measurement\n\n", at::get_num_threads(), seconds);
   std::printf("| device | batch | composition | clip_augment | ratio | max abs diff |\n");
   std::printf("|--------|-------|-------------|--------------|-------|--------------|\n");
-  std::vector<at::Device> devices{at::kCPU};
+  std::vector<at::Device> devices;
+  if (!cuda_only) devices.emplace_back(at::kCPU);
   if (at::hasCUDA() && clip_augment_has_cuda_kernels()) devices.emplace_back(at::kCUDA);
   auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
   for (const at::Device& d : devices)
@@ -110,6 +115,9 @@ int main(int argc, char** argv) {
       std::printf("| %-6s | %5lld | %11.1f | %12.1f | %5.2f | %12.2g |\n", d.is_cuda() ? "cuda" : "cpu",
                   static_cast<long long>(batch), base, ours, ours / base, diff);
     }
-  if (devices.size() == 1) std::printf("\ncuda: not measured (no usable GPU, or no CUDA kernels in this build)\n");
+  if (devices.empty() || !devices.back().is_cuda()) {
+    std::printf("\ncuda: not measured (no usable GPU, or no CUDA kernels in this build)\n");
+    return cuda_only ? 1 : 0;
+  }
   return 0;
 }

@@ -68,7 +68,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--bf16", action="store_true")
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--cudnn-benchmark", action="store_true", help="torch.backends.cudnn.benchmark = True (as avflow)")
     a = ap.parse_args()
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
     dev = torch.device("cuda")
     torch.manual_seed(0)
     f, g = VideoTrunk().to(dev), AudioTrunk().to(dev)
@@ -106,7 +108,7 @@ def main():
     torch.cuda.synchronize()
     rate = steps * a.batch / (time.perf_counter() - start)
     print(f"reference {'bf16' if a.bf16 else 'fp32'} {'channels-last' if a.channels_last else 'NCDHW'} "
-          f"B={a.batch}: {rate:.1f} clips/s")
+          f"{'cudnn-benchmark ' if a.cudnn_benchmark else ''}B={a.batch}: {rate:.1f} clips/s", flush=True)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@
 #include "engine/registry.h"
 #include "operators/audio/mel_spectrogram.h"
 #include "operators/common/device.h"
+#include "operators/common/side_stream.h"
 
 namespace avflow::ops {
 
@@ -97,7 +98,10 @@ class Mel final : public Operator {
   // Concurrent calls only read the cached window and filter bank.
   void process(Context& ctx) override {
     const DeviceScope on_device(mel_->settings().device);
-    ctx.emit(kMel, Tensor(mel_->compute(ctx.input(kPcm).get())));
+    const SideStream side(mel_->settings().device);
+    at::Tensor mel = mel_->compute(side.to_device(ctx.input(kPcm).get()));
+    side.hand_over(mel);
+    ctx.emit(kMel, Tensor(std::move(mel)));
   }
 
  private:

@@ -10,18 +10,22 @@ namespace {
 
 // The l2 norm of all gradients together, as a tensor on the device: unlike
 // clip_grad_norm_, which returns a double, it does not wait for the step.
+// One multi-tensor kernel for the per-gradient norms, not one per parameter.
 at::Tensor gradient_norm(AvModel& model) {
-  std::vector<at::Tensor> norms;
+  std::vector<at::Tensor> grads;
   for (const auto& p : model->parameters())
-    if (p.grad().defined()) norms.push_back(p.grad().detach().norm(2));
-  if (norms.empty()) return at::zeros({}, model->parameters().front().options());
-  return norms.size() == 1 ? norms.front() : at::stack(norms).norm(2);
+    if (p.grad().defined()) grads.push_back(p.grad().detach());
+  if (grads.empty()) return at::zeros({}, model->parameters().front().options());
+  return at::stack(at::_foreach_norm(grads, 2)).norm(2);
 }
 
 }  // namespace
 
 StepResult LaunchedStep::wait() const {
-  return {.loss = loss.item<double>(), .grad_norm = grad_norm.item<double>(), .batch = batch};
+  // One copy to the host (one wait) for both numbers.
+  const at::Tensor both = at::stack({loss.to(grad_norm.device(), at::kDouble), grad_norm.to(at::kDouble)}).cpu();
+  const double* values = both.data_ptr<double>();
+  return {.loss = values[0], .grad_norm = values[1], .batch = batch};
 }
 
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,

@@ -27,6 +27,7 @@
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "operators/common/device.h"
+#include "operators/common/side_stream.h"
 #include "operators/video/clip_draws.h"
 #include "operators/video/clip_augment_run.h"
 #include "operators/video/clip_shape.h"
@@ -76,7 +77,10 @@ class ClipAugment final : public Operator {
       plans.push_back(make_clip_plan(draw_crop(seed, ctx.item(), b, ctx.param(kPosition), s.H, s.W, crop),
                                      draw_flip(seed, ctx.item(), b, ctx.param(kFlip)),
                                      draw_jitter(seed, ctx.item(), b, ctx.param(kSigma))));
-    at::Tensor out = run_clip_augment(s.batched ? clips : clips.unsqueeze(0), plans, crop, norm_, device_);
+    const SideStream side(device_);
+    const at::Tensor in = side.to_device(s.batched ? clips : clips.unsqueeze(0));
+    at::Tensor out = run_clip_augment(in, plans, crop, norm_, device_);
+    side.hand_over(out);
     ctx.emit(kOut, Tensor(s.batched ? out : out[0]));
   }
 
