@@ -11,6 +11,7 @@
 #include "operators/model/av_model.h"
 #include "operators/model/contrastive_loss.h"
 #include "operators/model/projection_head.h"
+#include "operators/model/sync_batch_norm.h"
 
 using namespace avflow::model;
 
