@@ -69,7 +69,7 @@ std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, t
     if (archive.try_read("cpu_rng_state", rng, /*is_buffer=*/true)) {
       at::Generator generator = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(rng);
+      generator.set_state(rng.cpu());  // loaded onto the model's device with the rest
     }
     torch::load(optimizer, (*folder / "optimizer.pt").string(), device);
   } catch (const c10::Error& e) {

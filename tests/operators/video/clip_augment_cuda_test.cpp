@@ -47,9 +47,15 @@ TEST_CASE("the single-step video operators give the same result on CUDA tensors"
                                      {"normalize", ""}};
   auto cpu = run_tensor_chain(chain, in);
   auto gpu = run_tensor_chain(chain, in_gpu);
+  // resize rounds to uint8 and may land one step apart (the GPU sums the
+  // antialiasing taps in another order). colour_jitter then multiplies that
+  // step by its brightness, contrast and saturation factors, each at most
+  // 1 + sigma = 1.5, and rounds to uint8 again: at most 1.5^3 + 1 steps,
+  // which normalisation divides by 255 and by the smallest std (0.217).
+  // (Seen on an H200: 0.054, three steps.)
+  const float bound = static_cast<float>((1.5 * 1.5 * 1.5 + 1.0) / 255.0 / 0.216989);
   for (size_t i = 0; i < in.size(); ++i) {
     REQUIRE(gpu[i].is_cuda());
-    // uint8 rounding after resize and jitter may land one step apart: 1/255/std.
-    CHECK((gpu[i].cpu() - cpu[i]).abs().max().item<float>() < 0.02f);
+    CHECK((gpu[i].cpu() - cpu[i]).abs().max().item<float>() <= bound);
   }
 }
