@@ -24,9 +24,16 @@ at::Tensor per_channel(const at::Tensor& v, const at::Tensor& x) {
   return v.to(x.scalar_type()).view(shape);
 }
 
+// Statistics, sums and the arithmetic on them run in float32 at least:
+// under bf16 autocast the activations are bf16 (8 bits of mantissa), and
+// a mean or a sum rounded to that would shift every normalised value.
+at::Tensor at_least_float(const at::Tensor& t) {
+  return at::isReducedFloatingType(t.scalar_type()) ? t.to(at::kFloat) : t;
+}
+
 struct GlobalStats {
   at::Tensor mean, var;  // [C] in double; var biased
-  double count = 0;      // values per channel over all ranks
+  at::Tensor count;      // values per channel over all ranks, 0-dim double on the device
 };
 
 GlobalStats global_stats(const at::Tensor& input, Distributed& group) {
@@ -34,15 +41,21 @@ GlobalStats global_stats(const at::Tensor& input, Distributed& group) {
   const double n = static_cast<double>(input.numel() / std::max<int64_t>(1, channels));
   // Sum and sum of squares from the local mean and variance (computed
   // stably), combined in double, so E[x^2] - E[x]^2 cancels nothing in float.
-  const auto [local_var, local_mean] = at::var_mean(input, reduced_dims(input), /*unbiased=*/false);
+  const auto [local_var, local_mean] = at::var_mean(at_least_float(input), reduced_dims(input), /*unbiased=*/false);
   const at::Tensor mean = local_mean.to(at::kDouble);
   at::Tensor sums = at::cat({mean * n, (local_var.to(at::kDouble) + mean * mean) * n, at::full({1}, n, mean.options())});
   group.all_reduce_sum(sums, "all-reduce of batch norm statistics");
   GlobalStats s;
-  s.count = sums[2 * channels].item<double>();
-  if (s.count <= 1)
-    throw std::invalid_argument("sync batch norm: expected more than 1 value per channel over all ranks when training, got " +
-                                std::to_string(s.count));
+  s.count = sums[2 * channels];
+  // With more than one value here there are more than one over all ranks;
+  // only otherwise is the count read back (which waits for the GPU).
+  if (n <= 1) {
+    const double count = s.count.item<double>();
+    if (count <= 1)
+      throw std::invalid_argument(
+          "sync batch norm: expected more than 1 value per channel over all ranks when training, got " +
+          std::to_string(count));
+  }
   s.mean = sums.narrow(0, 0, channels) / s.count;
   s.var = (sums.narrow(0, channels, channels) / s.count - s.mean * s.mean).clamp_min(0);
   return s;
@@ -52,24 +65,26 @@ GlobalStats global_stats(const at::Tensor& input, Distributed& group) {
 // which the backward differentiates through (they get no gradient of their own).
 struct Normalise : torch::autograd::Function<Normalise> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
-                            const at::Tensor& bias, const at::Tensor& mean, const at::Tensor& invstd, double count,
-                            Distributed* group) {
+                            const at::Tensor& bias, const at::Tensor& mean, const at::Tensor& invstd,
+                            const at::Tensor& count, Distributed* group) {
     const at::Tensor scale = weight.defined() ? invstd * weight : invstd;  // double
     const at::Tensor shift = bias.defined() ? bias - mean * scale : -mean * scale;
-    ctx->save_for_backward({input, weight, mean, invstd});
-    ctx->saved_data["count"] = count;
+    ctx->save_for_backward({input, weight, mean, invstd, count});
     ctx->saved_data["has_bias"] = bias.defined();
     group->remember_in(*ctx);
-    return input * per_channel(scale, input) + per_channel(shift, input);
+    const at::Tensor x = at_least_float(input);
+    return (x * per_channel(scale, x) + per_channel(shift, x)).to(input.scalar_type());
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &input = saved[0], &weight = saved[1], &mean = saved[2], &invstd = saved[3];
-    const at::Tensor dy = grads[0].contiguous();
+    const at::Tensor &saved_input = saved[0], &weight = saved[1], &mean = saved[2], &invstd = saved[3],
+                     &count = saved[4];
+    const at::Tensor input = at_least_float(saved_input);
+    // In the input's layout: channels-last stays channels-last.
+    const at::Tensor dy = at_least_float(grads[0]).contiguous(saved_input.suggest_memory_format());
     const int64_t channels = input.size(1);
-    const double count = ctx->saved_data["count"].toDouble();
     const auto dims = reduced_dims(input);
     const at::Tensor x_hat = (input - per_channel(mean, input)) * per_channel(invstd, input);
     const at::Tensor sum_dy = dy.sum(dims);
@@ -80,10 +95,12 @@ struct Normalise : torch::autograd::Function<Normalise> {
     const at::Tensor mean_dy_xhat = sums.narrow(0, channels, channels) / count;
     const at::Tensor scale = weight.defined() ? invstd * weight : invstd;
     const at::Tensor dx =
-        (dy - per_channel(mean_dy, input) - x_hat * per_channel(mean_dy_xhat, input)) * per_channel(scale, input);
+        ((dy - per_channel(mean_dy, input) - x_hat * per_channel(mean_dy_xhat, input)) * per_channel(scale, input))
+            .to(saved_input.scalar_type());
     // This rank's parts of dweight and dbias: the gradients' all-reduce sums them.
     const at::Tensor d_weight = weight.defined() ? sum_dy_xhat.to(weight.scalar_type()) : at::Tensor();
-    const at::Tensor d_bias = ctx->saved_data["has_bias"].toBool() ? sum_dy : at::Tensor();
+    const at::Tensor d_bias =
+        ctx->saved_data["has_bias"].toBool() ? (weight.defined() ? sum_dy.to(weight.scalar_type()) : sum_dy) : at::Tensor();
     return {dx, d_weight, d_bias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
