@@ -9,6 +9,7 @@
 #include "operators/model/av_model.h"
 #include "operators/model/channels_last.h"
 #include "operators/model/contrastive_step.h"
+#include "operators/model/multi_tensor_adam.h"
 
 namespace avflow::bench {
 
@@ -24,7 +25,7 @@ double resident_clips_per_second(const StepShape& s, const at::Device& device, d
   if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // as train_step: fixed shapes
   if (s.channels_last) use_channels_last(*model);
   model->train();
-  torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
+  MultiTensorAdam adam(model->parameters(), torch::optim::AdamOptions(1e-3));  // as train_step
   at::Tensor video = at::randn({s.batch, 3, s.frames, s.crop, s.crop}, device);
   at::Tensor audio = at::randn({s.batch, 1, s.mels, s.mel_frames}, device);
   if (s.channels_last) {

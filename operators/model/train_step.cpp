@@ -59,6 +59,7 @@
 #include "operators/model/distributed.h"
 #include "operators/model/lr_schedule.h"
 #include "operators/model/model_snapshot.h"
+#include "operators/model/multi_tensor_adam.h"
 
 namespace avflow::model {
 
@@ -161,7 +162,7 @@ class TrainStep final : public Operator {
     channels_last_ = ctx.param(kMemoryFormat) == "channels_last" || (ctx.param(kMemoryFormat) == "auto" && device_.is_cuda());
     overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
     staging_.emplace(device_);
-    optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
+    optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
     if (ctx.param(kPrecision) == "bf16" || (ctx.param(kPrecision) == "auto" && device_.is_cuda())) autocast_ = at::kBFloat16;
     steps_per_epoch_ = ops::param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
