@@ -28,7 +28,7 @@ at::Tensor per_channel(const at::Tensor& v, const at::Tensor& x) {
 // under bf16 autocast the activations are bf16 (8 bits of mantissa), and
 // a mean or a sum rounded to that would shift every normalised value.
 at::Tensor at_least_float(const at::Tensor& t) {
-  return at::isReducedFloatingType(t.scalar_type()) ? t.to(at::kFloat) : t;
+  return t.scalar_type() == at::kBFloat16 || t.scalar_type() == at::kHalf ? t.to(at::kFloat) : t;
 }
 
 struct GlobalStats {

@@ -79,10 +79,12 @@ TEST_CASE("under bf16 autocast the loss of large-norm embeddings matches the los
       contrastive_loss(exact_v.to(at::kBFloat16).to(at::kDouble), exact_a.to(at::kBFloat16).to(at::kDouble))
           .item<double>();
   INFO("loss: float64 " << exact << ", under autocast " << under_autocast << ", from bf16 embeddings " << from_bf16);
-  // The stated bound: within 0.05 of the loss of the exact embeddings ...
-  CHECK(std::abs(under_autocast - exact) <= 0.05);
-  // ... where bf16-rounded embeddings of these norms miss it by far more.
-  CHECK(std::abs(from_bf16 - exact) > 1.0);
+  // The stated bound: within 1e-3 of the loss of the exact embeddings (seen:
+  // 3e-5) ...
+  CHECK(std::abs(under_autocast - exact) <= 1e-3);
+  // ... where bf16-rounded embeddings of these norms miss it by far more
+  // (seen: 1.2).
+  CHECK(std::abs(from_bf16 - exact) > 0.5);
 }
 
 TEST_CASE("a model under bf16 autocast gives float32 embeddings", "[model][precision]") {
