@@ -41,6 +41,7 @@ mkdir -p "$build"
 TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0} cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$PWD/$torch/torch;$PWD/$torch/torch/share/cmake" -DCMAKE_CUDA_COMPILER="$nvcc" \
   -DCMAKE_EXE_LINKER_FLAGS=-Wl,--allow-shlib-undefined -DCMAKE_SHARED_LINKER_FLAGS=-Wl,--allow-shlib-undefined \
+  -DAVFLOW_DISCOVER_TESTS=OFF \
   > "$build/configure.log" 2>&1 || { tail -30 "$build/configure.log"; exit 1; }
 grep -E "^-- (Found Torch|avflow)" "$build/configure.log"
 TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0} cmake --build "$build" -j "$(nproc)"
