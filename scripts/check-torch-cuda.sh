@@ -29,6 +29,7 @@ if [ ! -f "$torch/torch/share/cmake/Torch/TorchConfig.cmake" ]; then
   echo "check-torch-cuda: downloading torch==$version (about 530 MB)"
   python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_28_x86_64 \
     --python-version 3.11 -d "$wheels" "torch==$version"
+  mkdir -p "$(dirname "$torch")"
   rm -rf "$torch.partial"
   unzip -q "$wheels"/torch-*.whl 'torch/include/*' 'torch/lib/*' 'torch/share/*' 'torch/version.py' -d "$torch.partial"
   rm -rf "$wheels" "$torch"
