@@ -12,6 +12,7 @@
 #include "operators/model/contrastive_loss.h"
 #include "operators/model/projection_head.h"
 #include "operators/model/sync_batch_norm.h"
+#include "tests/support/tiny_model.h"
 
 using namespace avflow::model;
 
@@ -88,12 +89,8 @@ TEST_CASE("under bf16 autocast the loss of large-norm embeddings matches the los
 }
 
 TEST_CASE("a model under bf16 autocast gives float32 embeddings", "[model][precision]") {
-  ModelOptions o;
-  o.video = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.audio = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.embedding_dim = 8;
   torch::manual_seed(5);
-  AvModel model(o);
+  AvModel model(avflow::test::tiny_model_options(8));
   AutocastGuard bf16(at::kCPU, at::kBFloat16);
   const Embeddings z = model->forward(torch::randn({2, 3, 4, 32, 32}), torch::randn({2, 1, 32, 40}));
   CHECK(z.video.scalar_type() == at::kFloat);

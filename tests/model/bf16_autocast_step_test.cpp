@@ -7,18 +7,11 @@
 
 #include "operators/model/autocast_guard.h"
 #include "operators/model/contrastive_step.h"
+#include "tests/support/tiny_model.h"
 
 using namespace avflow::model;
 
 namespace {
-
-ModelOptions tiny() {
-  ModelOptions o;
-  o.video = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.audio = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.embedding_dim = 16;
-  return o;
-}
 
 struct Stepped {
   StepResult result;
@@ -28,7 +21,7 @@ struct Stepped {
 Stepped one_step(std::optional<at::ScalarType> autocast) {
   torch::manual_seed(3);
   Stepped s;
-  s.model = AvModel(tiny());
+  s.model = AvModel(avflow::test::tiny_model_options());
   s.model->train();
   torch::optim::Adam adam(s.model->parameters(), torch::optim::AdamOptions(1e-3));
   torch::manual_seed(4);

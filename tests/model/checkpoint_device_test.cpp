@@ -11,18 +11,13 @@
 #include "operators/model/checkpoint_store.h"
 #include "operators/model/classifier.h"
 #include "tests/support/process.h"
+#include "tests/support/tiny_model.h"
 
 using namespace avflow::model;
 
 namespace {
 
-ModelOptions tiny() {
-  ModelOptions o;
-  o.video = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.audio = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.embedding_dim = 8;
-  return o;
-}
+ModelOptions tiny() { return avflow::test::tiny_model_options(8); }
 
 void check_same_weights(AvModel& a, AvModel& b) {
   const auto theirs = b->named_parameters();

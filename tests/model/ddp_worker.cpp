@@ -21,6 +21,7 @@
 #include "operators/model/distributed.h"
 #include "operators/model/sync_batch_norm.h"
 #include "tests/model/ddp_worker.h"
+#include "tests/support/tiny_model.h"
 
 using namespace avflow::model;
 namespace ddp = avflow::test::ddp;
@@ -47,12 +48,8 @@ at::Tensor flat(const std::vector<at::Tensor>& tensors) {
 // Trains a fresh tiny model (seed 5) for `steps` steps with `optimizer_kind`
 // ("sgd" or "adam", train_step's) and writes rank 0's TrainOutput to `out`.
 void train_one(Distributed* group, const std::string& optimizer_kind, const std::string& out, int steps) {
-  ModelOptions o;
-  o.video = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.audio = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.embedding_dim = 16;
   torch::manual_seed(5);
-  AvModel model(o);
+  AvModel model(avflow::test::tiny_model_options());
   if (group) group->replicate(*model);
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (optimizer_kind == "adam") optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));

@@ -11,20 +11,16 @@
 #include "operators/model/model_snapshot.h"
 #include "operators/monitor/held_out_embedding.h"
 #include "operators/monitor/similarity_sets.h"
+#include "tests/support/tiny_model.h"
 
 namespace {
 
 using avflow::model::AvModel;
-using avflow::model::ModelOptions;
 using avflow::monitor::HeldOutSample;
 
 AvModel tiny_model() {
-  ModelOptions o;
-  o.video = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.audio = {.width = 4, .blocks = {1, 1, 1, 1}};
-  o.embedding_dim = 16;
   torch::manual_seed(3);
-  return AvModel(o);
+  return AvModel(avflow::test::tiny_model_options());
 }
 
 // One training step's worth of forward passes, so the running statistics
