@@ -65,8 +65,10 @@ LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& op
     loss.backward();
     group->all_reduce_gradients(*model);
     result.grad_norm = gradient_norm(model);
-    const double global = group->all_reduce_sum(loss.item<double>(), "all-reduce of the loss");
-    result.loss = at::scalar_tensor(global, at::TensorOptions(at::kDouble));
+    // Summed where it was computed: reading it first would wait for the step.
+    at::Tensor global = loss.detach().to(at::kDouble).reshape({1});
+    group->all_reduce_sum(global, "all-reduce of the loss");
+    result.loss = global.squeeze(0);
   }
   optimizer.step();
   return result;

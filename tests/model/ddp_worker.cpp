@@ -19,6 +19,7 @@
 
 #include "operators/model/contrastive_step.h"
 #include "operators/model/distributed.h"
+#include "operators/model/multi_tensor_adam.h"
 #include "operators/model/sync_batch_norm.h"
 #include "tests/model/ddp_worker.h"
 #include "tests/support/tiny_model.h"
@@ -52,7 +53,7 @@ void train_one(Distributed* group, const std::string& optimizer_kind, const std:
   AvModel model(avflow::test::tiny_model_options());
   if (group) group->replicate(*model);
   std::unique_ptr<torch::optim::Optimizer> optimizer;
-  if (optimizer_kind == "adam") optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
+  if (optimizer_kind == "adam") optimizer = std::make_unique<MultiTensorAdam>(model->parameters(), torch::optim::AdamOptions(1e-3));
   else optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(0.01));
   model->train();
   std::vector<double> losses, norms;
