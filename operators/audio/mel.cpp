@@ -97,7 +97,6 @@ class Mel final : public Operator {
 
   // Concurrent calls only read the cached window and filter bank.
   void process(Context& ctx) override {
-    const DeviceScope on_device(mel_->settings().device);
     const SideStream side(mel_->settings().device);
     at::Tensor mel = mel_->compute(side.to_device(ctx.input(kPcm).get()));
     side.hand_over(mel);

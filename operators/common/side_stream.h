@@ -2,7 +2,8 @@
 // its own. On the device's current stream its copies and kernels would
 // queue behind train_step's, which computes there, and a pageable copy would
 // stall it: on a side stream they overlap. While a SideStream lives it is
-// the current stream of the calling thread.
+// the current stream of the calling thread, and its device the current
+// device (no DeviceScope is needed beside it).
 //
 //   SideStream side(device_);
 //   at::Tensor out = compute(side.to_device(input));

@@ -1,5 +1,4 @@
 #include "operators/model/classifier.h"
-#include "operators/model/cpu_archive.h"
 
 #include <torch/serialize.h>
 #include <torch/torch.h>
@@ -8,6 +7,8 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+
+#include "operators/model/cpu_archive.h"
 
 namespace avflow::model {
 

@@ -64,7 +64,6 @@ class ClipAugment final : public Operator {
   }
 
   void process(Context& ctx) override {
-    const DeviceScope on_device(device_);
     const at::Tensor& clips = ctx.input(kIn).get();
     const ClipShape s = clip_shape(clips, /*rgb=*/true);
     if (clips.scalar_type() != at::kByte)
