@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "operators/media/gst_init.h"
-#include "operators/media/media_decoder.h"
-#include "operators/media/shard/shard_file.h"
-#include "operators/media/shard/shard_writer.h"
-#include "operators/media/snippetizer.h"
+#include "libs/media/gst_init.h"
+#include "libs/media/media_decoder.h"
+#include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_writer.h"
+#include "libs/media/snippetizer.h"
 
 using namespace avflow::media;
 

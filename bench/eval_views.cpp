@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "operators/common/device.h"
-#include "operators/model/autocast_guard.h"
-#include "operators/model/classifier.h"
+#include "libs/device/device.h"
+#include "libs/model/autocast_guard.h"
+#include "libs/model/classifier.h"
 
 using namespace avflow::model;
 

@@ -2,7 +2,7 @@
 // the paper's settings (48 kHz, n_fft 2048, hop 512, 96 Slaney mels), for
 //   (a) plain: the LibTorch calls a user would write (a new Hann window and
 //       stft per call, .abs().pow(2), matmul with a filter bank, log(x + eps))
-//   (b) MelSpectrogram (operators/audio/mel_spectrogram.h), as the "mel"
+//   (b) MelSpectrogram (libs/audio/mel_spectrogram.h), as the "mel"
 //       operator runs it,
 // on the CPU at batch 1 and 32, and on CUDA where available. The ratio (b)/(a)
 // is the figure to read; absolute rates depend on the machine.
@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "operators/audio/mel_filterbank.h"
-#include "operators/audio/mel_spectrogram.h"
+#include "libs/audio/mel_filterbank.h"
+#include "libs/audio/mel_spectrogram.h"
 
-using namespace avflow::ops;
+using namespace avflow::audio;
 
 namespace {
 

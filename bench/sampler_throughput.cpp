@@ -12,8 +12,8 @@
 
 #include "engine/plugin_loader.h"
 #include "engine/registry.h"
-#include "operators/sampling/batch_sampler.h"
-#include "operators/sampling/policy_plugins.h"
+#include "libs/sampling/batch_sampler.h"
+#include "libs/sampling/policy_plugins.h"
 
 using namespace avflow;
 using namespace avflow::sampling;

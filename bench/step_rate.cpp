@@ -6,10 +6,10 @@
 #include <optional>
 #include <vector>
 
-#include "operators/model/av_model.h"
-#include "operators/model/channels_last.h"
-#include "operators/model/contrastive_step.h"
-#include "operators/model/multi_tensor_adam.h"
+#include "libs/model/av_model.h"
+#include "libs/model/channels_last.h"
+#include "libs/model/contrastive_step.h"
+#include "libs/model/multi_tensor_adam.h"
 
 namespace avflow::bench {
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "bench/step_rate.h"
-#include "operators/common/device.h"
+#include "libs/device/device.h"
 #include "runtime/heap_tuning.h"
 
 using avflow::bench::StepShape;
@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   std::printf("%-44s %-6s %10s %9s %6s\n", "model, input", "device", "clips/s", "TFLOP/s", "MFU");
   std::vector<at::Device> devices;
   if (!cuda_only) devices.emplace_back(at::kCPU);
-  if (avflow::ops::cuda_available()) devices.emplace_back(at::kCUDA);
+  if (avflow::device::cuda_available()) devices.emplace_back(at::kCUDA);
   if (devices.empty()) {
     std::printf("cuda: not measured (no usable GPU)\n");
     return 1;

@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
-#include "operators/video/clip_augment_run.h"
-#include "operators/video/clip_draws.h"
-#include "operators/video/video_transforms.h"
+#include "libs/video/clip_augment_run.h"
+#include "libs/video/clip_draws.h"
+#include "libs/video/video_transforms.h"
 
-using namespace avflow::ops;
+using namespace avflow::video;
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "operators/media/demo/demo_writer.h"
+#include "libs/demo/demo_writer.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 
@@ -12,7 +12,7 @@ namespace avflow::cli {
 
 int demo_catalogue_command(const Args& args) {
   if (args.positional.size() != 1) throw UsageError("needs one OUT_DIR (and nothing else)");
-  media::demo::DemoCatalogueOptions o;
+  demo::DemoCatalogueOptions o;
   o.seed = static_cast<uint64_t>(numeric_option(args, "--seed", 0, 0, 9007199254740992.0, true));
   o.movies = static_cast<int>(numeric_option(args, "--movies", o.movies, 0, 1000, true));
   o.shows = static_cast<int>(numeric_option(args, "--shows", o.shows, 0, 1000, true));
@@ -20,7 +20,7 @@ int demo_catalogue_command(const Args& args) {
   o.minutes = numeric_option(args, "--minutes", o.minutes, 0.01, 600, false);
   const auto started = std::chrono::steady_clock::now();
   try {
-    auto report = media::demo::write_demo_catalogue(args.positional[0], o, [](const media::demo::DemoProgress& p) {
+    auto report = demo::write_demo_catalogue(args.positional[0], o, [](const demo::DemoProgress& p) {
       std::fprintf(stderr, "[%zu/%zu] %-28s %s (%.1f s)\n", p.index, p.total, p.title.path.c_str(),
                    p.skipped ? "already there" : "written", p.seconds);
     });

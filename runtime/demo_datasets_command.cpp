@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "operators/datasets/demo_datasets.h"
+#include "libs/demo/demo_datasets.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 
@@ -10,7 +10,7 @@ namespace avflow::cli {
 
 int demo_datasets_command(const Args& args) {
   if (args.positional.size() != 1) throw UsageError("needs one OUT_DIR (and nothing else)");
-  datasets::DemoDatasetOptions o;
+  demo::DemoDatasetOptions o;
   o.seed = static_cast<uint64_t>(numeric_option(args, "--seed", 0, 0, 9007199254740992.0, true));
   o.classes = static_cast<int>(numeric_option(args, "--classes", o.classes, 2, 12, true));
   o.clips_per_class = static_cast<int>(numeric_option(args, "--clips", o.clips_per_class, 1, 1000, true));
@@ -20,9 +20,9 @@ int demo_datasets_command(const Args& args) {
     for (const char* name : {"ucf101", "hmdb51", "esc50"}) {
       const auto started = std::chrono::steady_clock::now();
       const std::string set(name);
-      const int files = set == "ucf101"   ? datasets::write_demo_ucf101(out / set, o)
-                        : set == "hmdb51" ? datasets::write_demo_hmdb51(out / set, o)
-                                          : datasets::write_demo_esc50(out / set, o);
+      const int files = set == "ucf101"   ? demo::write_demo_ucf101(out / set, o)
+                        : set == "hmdb51" ? demo::write_demo_hmdb51(out / set, o)
+                                          : demo::write_demo_esc50(out / set, o);
       std::fprintf(stderr, "%s: %d files in %s (%.1f s)\n", name, files, (out / set).c_str(),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }

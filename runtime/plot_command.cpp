@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <set>
 
-#include "operators/plot/line_chart.h"
+#include "libs/plot/line_chart.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/metrics_file.h"

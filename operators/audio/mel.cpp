@@ -22,7 +22,7 @@
 // filters are triangles on the Slaney (default; librosa's htk=False) or HTK
 // mel scale evaluated at the FFT bins' frequencies k*sample_rate/n_fft, with
 // librosa's Slaney area normalisation 2/(f_high - f_low) by default
-// (operators/audio/mel_filterbank.h states the formulas); the log is natural,
+// (libs/audio/mel_filterbank.h states the formulas); the log is natural,
 // not dB: log(x + log_eps) (offset), log(max(x, log_eps)) (clamp) or none.
 // Input [samples] gives [1, n_mels, frames], [B, samples] gives [B, 1,
 // n_mels, frames], on the chosen device (the input is moved there).
@@ -34,11 +34,14 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/audio/mel_spectrogram.h"
-#include "operators/common/device.h"
-#include "operators/common/side_stream.h"
+#include "libs/audio/mel_spectrogram.h"
+#include "libs/device/device.h"
+#include "libs/device/side_stream.h"
 
 namespace avflow::ops {
+
+using namespace avflow::audio;
+using namespace avflow::device;
 
 class Mel final : public Operator {
  public:

@@ -29,13 +29,18 @@
 #include "engine/payloads/scalars.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/device.h"
+#include "libs/device/device.h"
 #include "operators/eval/clip_request.h"
-#include "operators/eval/test_accuracy.h"
-#include "operators/model/classifier.h"
-#include "operators/plot/confusion_matrix.h"
+#include "libs/eval/multi_view_accuracy.h"
+#include "libs/model/classifier.h"
+#include "libs/plot/confusion_matrix.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
+
+using namespace avflow::device;
+using namespace avflow::eval;
+using namespace avflow::model;
+using namespace avflow::plot;
 
 class Classify final : public Operator {
  public:
@@ -46,11 +51,11 @@ class Classify final : public Operator {
   static inline const Param<std::string> kOut{"out", "", "folder for per_class.csv, confusion.csv and confusion.png"};
   static inline const Param<std::string> kTitle{"title", "", "title of the confusion matrix plot"};
   static inline const Param<int64_t> kBatch{"batch", 30, Range{1, 1 << 16}, "views per forward pass"};
-  static inline const Param<std::string> kDevice = ops::device_param();
+  static inline const Param<std::string> kDevice = device::device_param();
   AVFLOW_CONTRACT(kInput, kRequest, kAccuracy, kClassifier, kOut, kTitle, kBatch, kDevice);
 
   void open(Context& ctx) override {
-    device_ = ops::resolve_device(ctx.param(kDevice));
+    device_ = device::resolve_device(ctx.param(kDevice));
     model_ = model::load_classifier(ctx.param(kClassifier));
     model_->to(device_);
     model_->eval();
@@ -63,7 +68,7 @@ class Classify final : public Operator {
   }
 
   void process(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     View& view = waiting_[ctx.item()];
     if (ctx.has(kInput)) {
       view.input = ctx.input(kInput).get();
@@ -85,7 +90,7 @@ class Classify final : public Operator {
   }
 
   void finish(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     classify_ready();
     if (!waiting_.empty())
       throw std::runtime_error(std::to_string(waiting_.size()) + " view(s) arrived without their request or input");
@@ -160,4 +165,4 @@ class Classify final : public Operator {
 AVFLOW_REGISTER(Classify, "classify",
                 "multi-view testing: a trained classifier's view scores averaged per file, top-1 / top-5, confusion");
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops

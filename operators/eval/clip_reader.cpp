@@ -25,13 +25,18 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/item_random.h"
+#include "libs/random/item_random.h"
 #include "operators/eval/clip_request.h"
-#include "operators/eval/test_views.h"
-#include "operators/media/media_decoder.h"
-#include "operators/video/crop_box.h"
+#include "libs/eval/multi_view.h"
+#include "libs/media/media_decoder.h"
+#include "libs/video/crop_box.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
+
+using namespace avflow::eval;
+using namespace avflow::media;
+using namespace avflow::random;
+using namespace avflow::video;
 
 class ClipReader final : public Operator {
  public:
@@ -85,7 +90,7 @@ class ClipReader final : public Operator {
       static const char* const kCrops[3] = {"left", "center", "right"};
       crop = r.crops == 1 ? "center" : kCrops[r.view % r.crops];
     } else {
-      ops::ItemRandom rng(seed_, ctx.item(), 0, "clip_start");
+      random::ItemRandom rng(seed_, ctx.item(), 0, "clip_start");
       settings.start_s = rng.uniform(0.0, std::max(0.0, duration - clip_seconds_));
     }
     media::MediaDecoder decoder(r.path, settings);
@@ -101,7 +106,7 @@ class ClipReader final : public Operator {
       while (static_cast<int64_t>(frames.size()) < frames_) frames.push_back(frames.back());
       at::Tensor clip = at::stack(frames);  // [T, H, W, 3]
       if (!crop.empty() && test_crop_ > 0) {
-        const auto box = ops::fixed_crop_box(crop, clip.size(1), clip.size(2), test_crop_);
+        const auto box = video::fixed_crop_box(crop, clip.size(1), clip.size(2), test_crop_);
         clip = clip.slice(1, box.y0, box.y0 + box.size).slice(2, box.x0, box.x0 + box.size).contiguous();
       }
       ctx.emit(kVideo, Tensor(clip));
@@ -142,4 +147,4 @@ class ClipReader final : public Operator {
 AVFLOW_REGISTER(ClipReader, "clip_reader",
                 "a clip of a labelled file: random for training, one multi-view test view for testing");
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops

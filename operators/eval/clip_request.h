@@ -9,7 +9,7 @@
 
 #include "engine/payload.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
 
 struct ClipRequest {
   std::string path;   // the video or audio file
@@ -27,6 +27,6 @@ inline std::string describe(const ClipRequest& r) {
          (r.view >= 0 ? ", view " + std::to_string(r.view) : std::string(", random position")) + ")";
 }
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops
 
-AVFLOW_PAYLOAD(avflow::eval::ClipRequest, "clip_request", "a labelled file and which clip of it to read")
+AVFLOW_PAYLOAD(avflow::ops::ClipRequest, "clip_request", "a labelled file and which clip of it to read")

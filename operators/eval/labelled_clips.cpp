@@ -23,12 +23,14 @@
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
-#include "operators/datasets/esc50_layout.h"
-#include "operators/datasets/hmdb51_layout.h"
-#include "operators/datasets/ucf101_layout.h"
+#include "libs/datasets/esc50_layout.h"
+#include "libs/datasets/hmdb51_layout.h"
+#include "libs/datasets/ucf101_layout.h"
 #include "operators/eval/clip_request.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
+
+using namespace avflow::datasets;
 
 class LabelledClips final : public Operator {
  public:
@@ -124,4 +126,4 @@ class LabelledClips final : public Operator {
 AVFLOW_REGISTER(LabelledClips, "labelled_clips",
                 "the labelled files of a UCF101, HMDB51 or ESC-50 split, as clip requests (test: every view)");
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops

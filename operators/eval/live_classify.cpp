@@ -32,13 +32,17 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/device.h"
+#include "libs/device/device.h"
 #include "operators/eval/live_result.h"
-#include "operators/media/live_snippet.h"
-#include "operators/model/classifier.h"
-#include "operators/model/encoder_export.h"
+#include "libs/media/live_snippet.h"
+#include "libs/model/classifier.h"
+#include "libs/model/encoder_export.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
+
+using namespace avflow::device;
+using namespace avflow::media;
+using namespace avflow::model;
 
 class LiveClassify final : public Operator {
  public:
@@ -54,11 +58,11 @@ class LiveClassify final : public Operator {
                                                                "class names by index; missing ones are \"class N\""};
   static inline const Param<int64_t> kTopK{"top_k", 5, Range{1, 1000}, "classes reported per snippet"};
   static inline const Param<bool> kEmbedding{"embedding", false, "with a classifier: add the pooled embedding too"};
-  static inline const Param<std::string> kDevice = ops::device_param();
+  static inline const Param<std::string> kDevice = device::device_param();
   AVFLOW_CONTRACT(kInput, kSnippet, kResult, kClassifier, kEncoder, kModality, kClasses, kTopK, kEmbedding, kDevice);
 
   void open(Context& ctx) override {
-    device_ = ops::resolve_device(ctx.param(kDevice));
+    device_ = device::resolve_device(ctx.param(kDevice));
     const std::string classifier = ctx.param(kClassifier), encoder = ctx.param(kEncoder);
     if (classifier.empty() == encoder.empty()) throw std::invalid_argument("set exactly one of classifier and encoder");
     if (!classifier.empty()) {
@@ -85,7 +89,7 @@ class LiveClassify final : public Operator {
   }
 
   void process(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     Waiting& w = waiting_[ctx.item()];
     if (ctx.has(kInput)) {
       w.input = ctx.input(kInput).get();
@@ -147,4 +151,4 @@ class LiveClassify final : public Operator {
 AVFLOW_REGISTER(LiveClassify, "live_classify",
                 "a live snippet's top classes and scores (trained classifier) or embedding (encoder), with latency");
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops

@@ -8,7 +8,7 @@
 
 #include "engine/payload.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
 
 struct LiveResult {
   int64_t index = 0;      // the snippet's index in the stream
@@ -26,7 +26,7 @@ inline std::string describe(const LiveResult& r) {
          std::to_string(r.end_s) + " s)";
 }
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops
 
-AVFLOW_PAYLOAD(avflow::eval::LiveResult, "live_result",
+AVFLOW_PAYLOAD(avflow::ops::LiveResult, "live_result",
                "one live snippet's top classes and scores or embedding, time span and latency")

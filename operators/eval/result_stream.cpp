@@ -47,10 +47,10 @@
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
 #include "engine/text_format.h"
-#include "operators/core/wall_time.h"
+#include "operators/sinks/wall_time.h"
 #include "operators/eval/live_result.h"
 
-namespace avflow::eval {
+namespace avflow::ops {
 
 namespace {
 
@@ -428,4 +428,4 @@ class ResultStream final : public Operator {
 AVFLOW_REGISTER(ResultStream, "result_stream",
                 "live results as JSON lines to stdout or a file and to HTTP clients (chunked), with latency statistics");
 
-}  // namespace avflow::eval
+}  // namespace avflow::ops

@@ -35,11 +35,13 @@
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "operators/media/decode_params.h"
-#include "operators/media/media_decoder.h"
-#include "operators/media/snippetizer.h"
-#include "operators/media/title_selection.h"
+#include "libs/media/media_decoder.h"
+#include "libs/media/snippetizer.h"
+#include "libs/media/title_selection.h"
 
-namespace avflow::media {
+namespace avflow::ops {
+
+using namespace avflow::media;
 
 class Decode final : public Operator {
  public:
@@ -167,4 +169,4 @@ class Decode final : public Operator {
 
 AVFLOW_REGISTER(Decode, "decode", "GStreamer decode of a title into snippets of T frames with their exact audio");
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

@@ -4,9 +4,9 @@
 
 #include "engine/context.h"
 #include "engine/params.h"
-#include "operators/media/media_decoder.h"
+#include "libs/media/media_decoder.h"
 
-namespace avflow::media {
+namespace avflow::ops {
 
 struct DecodeParams {
   Param<double> fps{"fps", 5.0, Range{0.1, 240.0}, "output frame rate"};
@@ -16,8 +16,8 @@ struct DecodeParams {
   Param<int64_t> frames{"frames", 16, Range{1, 4096}, "frames per snippet (T)"};
   Param<double> timeout{"timeout", 20.0, Range{0.1, 3600.0}, "seconds without data before a source counts as dead"};
 
-  DecodeSettings settings(const Context& ctx) const {
-    DecodeSettings s;
+  media::DecodeSettings settings(const Context& ctx) const {
+    media::DecodeSettings s;
     s.fps = ctx.param(fps);
     s.short_side = ctx.param(short_side);
     s.sample_rate = ctx.param(sample_rate);
@@ -27,4 +27,4 @@ struct DecodeParams {
   }
 };
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

@@ -12,9 +12,11 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/media/live_snippet.h"
+#include "libs/media/live_snippet.h"
 
-namespace avflow::media {
+namespace avflow::ops {
+
+using namespace avflow::media;
 
 class LiveFrames final : public Operator {
  public:
@@ -32,4 +34,4 @@ class LiveFrames final : public Operator {
 
 AVFLOW_REGISTER(LiveFrames, "live_frames", "a live snippet's frames and audio as tensors, same item number");
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

@@ -53,10 +53,12 @@
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
-#include "operators/media/live_snippet.h"
-#include "operators/media/media_decoder.h"
+#include "libs/media/live_snippet.h"
+#include "libs/media/media_decoder.h"
 
-namespace avflow::media {
+namespace avflow::ops {
+
+using namespace avflow::media;
 
 class LiveSnippets final : public Operator {
  public:
@@ -285,4 +287,4 @@ class LiveSnippets final : public Operator {
 AVFLOW_REGISTER(LiveSnippets, "live_snippets",
                 "sliding snippets of a live stream (rtsp, http, udp, file) with reconnects and back-off");
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

@@ -10,7 +10,7 @@
 //   scenes = true         # shot cuts and scenes into the shard's index
 //   # fps, short_side, sample_rate, channels, frames, timeout: as decode
 //   # cut_threshold, cut_ratio, min_shot, scene_threshold, scene_memory:
-//   #   the scene rule (operators/media/scene/scene_detector.h)
+//   #   the scene rule (libs/media/scene/scene_detector.h)
 //
 // Input: titles (from the titles source). Output: one row of scalars per
 // title: snippets, scenes, shots, prepared, reused, failed, seconds,
@@ -19,7 +19,7 @@
 // whose shard opens cleanly, and redoes half-written or corrupt ones, and
 // ones without scene starts when scenes are asked for. A title
 // that cannot be decoded is skipped with its reason and counted.
-// Format: operators/media/shard/shard_format.h.
+// Format: libs/media/shard/shard_format.h.
 #include <ATen/ATen.h>
 
 #include <atomic>
@@ -32,14 +32,16 @@
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
 #include "operators/media/decode_params.h"
-#include "operators/media/scene/scene_params.h"
-#include "operators/media/shard/shard_file.h"
-#include "operators/media/shard/shard_path.h"
-#include "operators/media/shard/shard_writer.h"
-#include "operators/media/snippetizer.h"
-#include "operators/media/title.h"
+#include "operators/media/scene_params.h"
+#include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_path.h"
+#include "libs/media/shard/shard_writer.h"
+#include "libs/media/snippetizer.h"
+#include "libs/media/title.h"
 
-namespace avflow::media {
+namespace avflow::ops {
+
+using namespace avflow::media;
 
 class Prepare final : public Operator {
  public:
@@ -48,7 +50,7 @@ class Prepare final : public Operator {
   static inline const Param<std::string> kOut{"out", kRequired, "folder of the shards (created when missing)"};
   static inline const Param<int64_t> kQuality{"jpeg_quality", 90, Range{1, 100}, "JPEG quality of the stored frames"};
   static inline const DecodeParams kDecode;
-  static inline const scene::SceneParams kScenes;
+  static inline const SceneParams kScenes;
   AVFLOW_CONTRACT(kTitle, kReport, kOut, kQuality, kDecode.fps, kDecode.short_side, kDecode.sample_rate,
                   kDecode.channels, kDecode.frames, kDecode.timeout, kScenes.enabled, kScenes.cut_threshold,
                   kScenes.cut_ratio, kScenes.min_shot, kScenes.scene_threshold, kScenes.scene_memory, kOneToOne,
@@ -177,4 +179,4 @@ class Prepare final : public Operator {
 
 AVFLOW_REGISTER(Prepare, "prepare", "decodes each title once into a snippet shard (JPEG frames, PCM audio, index)");
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

@@ -17,12 +17,14 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/media/shard/shard_file.h"
-#include "operators/media/shard/shard_path.h"
-#include "operators/media/snippet.h"
-#include "operators/media/snippet_request.h"
+#include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_path.h"
+#include "libs/media/snippet.h"
+#include "libs/media/snippet_request.h"
 
-namespace avflow::media {
+namespace avflow::ops {
+
+using namespace avflow::media;
 
 class ShardReader final : public Operator {
  public:
@@ -58,4 +60,4 @@ class ShardReader final : public Operator {
 
 AVFLOW_REGISTER(ShardReader, "shard_reader", "random access to prepared snippets by (title, m)");
 
-}  // namespace avflow::media
+}  // namespace avflow::ops

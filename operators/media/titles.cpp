@@ -14,7 +14,7 @@
 // relative to the current working directory of the run (not to the graph
 // file). Titles come in catalogue order for split = "all" (manifest order,
 // or sorted by id for a folder) and sorted by id for a split, which is the
-// show-level rule of split_catalogue (operators/media/catalogue.h): the same
+// show-level rule of split_catalogue (libs/media/catalogue.h): the same
 // (seed, held_out_fraction) gives the same titles on every run.
 #include <cstdint>
 #include <string>
@@ -22,10 +22,12 @@
 
 #include "engine/operator.h"
 #include "engine/registry.h"
-#include "operators/media/title.h"
-#include "operators/media/title_selection.h"
+#include "libs/media/title.h"
+#include "libs/media/title_selection.h"
 
 namespace avflow::ops {
+
+using namespace avflow::media;
 
 class Titles final : public Operator {
  public:

@@ -35,13 +35,16 @@
 #include "engine/payloads/scalars.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/device.h"
-#include "operators/common/published_param.h"
-#include "operators/model/classifier.h"
-#include "operators/model/encoder_export.h"
-#include "operators/model/lr_schedule.h"
+#include "libs/device/device.h"
+#include "engine/published_param.h"
+#include "libs/model/classifier.h"
+#include "libs/model/encoder_export.h"
+#include "libs/model/lr_schedule.h"
 
-namespace avflow::model {
+namespace avflow::ops {
+
+using namespace avflow::device;
+using namespace avflow::model;
 
 class FinetuneStep final : public Operator {
  public:
@@ -68,14 +71,14 @@ class FinetuneStep final : public Operator {
   static inline const Param<double> kWeightDecay{"weight_decay", 1e-4, Range{0.0, 1.0}, "SGD weight decay"};
   static inline const Param<std::string> kOut{"out", kRequired, "folder for the trained classifier"};
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the fresh weights"};
-  static inline const Param<std::string> kDevice = ops::device_param();
+  static inline const Param<std::string> kDevice = device::device_param();
   static inline const Param<int64_t> kThreads{"threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core)"};
   AVFLOW_CONTRACT(kInput, kLabel, kMetrics, kModality, kEncoder, kWidth, kBlocks, kMode, kClasses, kBatchSize, kEpochs,
                   kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kMomentum, kWeightDecay, kOut, kSeed, kDevice, kThreads,
                   kHoldsInputs);
 
   void open(Context& ctx) override {
-    device_ = ops::resolve_device(ctx.param(kDevice));
+    device_ = device::resolve_device(ctx.param(kDevice));
     threads_ = ctx.param(kThreads) > 0 ? static_cast<int>(ctx.param(kThreads))
                                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     ClassifierOptions o;
@@ -86,7 +89,7 @@ class FinetuneStep final : public Operator {
       if (auto exported = read_encoder_options(std::filesystem::path(encoder).parent_path()))
         o.encoder = o.modality == "video" ? exported->video : exported->audio;
     }
-    o.classes = ops::param_or_published(ctx, kClasses, "classes");
+    o.classes = param_or_published(ctx, kClasses, "classes");
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = Classifier(o);
     if (!encoder.empty()) model_->load_encoder(encoder);
@@ -116,7 +119,7 @@ class FinetuneStep final : public Operator {
   }
 
   void process(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     if (ctx.has(kInput)) inputs_.push_back(ctx.input(kInput).get());
     else labels_.push_back(ctx.input(kLabel).get());
     while (!inputs_.empty() && !labels_.empty()) {
@@ -173,4 +176,4 @@ class FinetuneStep final : public Operator {
 AVFLOW_REGISTER(FinetuneStep, "finetune_step",
                 "trains a downstream classifier on an encoder: fine-tuning (SGD, warm-up, cosine) or a linear probe");
 
-}  // namespace avflow::model
+}  // namespace avflow::ops

@@ -48,20 +48,23 @@
 #include "engine/payloads/scalars.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/device.h"
-#include "operators/common/published_param.h"
-#include "operators/model/av_model.h"
-#include "operators/model/channels_last.h"
-#include "operators/model/checkpoint_store.h"
-#include "operators/model/contrastive_loss.h"
-#include "operators/model/contrastive_step.h"
-#include "operators/model/device_staging.h"
-#include "operators/model/distributed.h"
-#include "operators/model/lr_schedule.h"
-#include "operators/model/model_snapshot.h"
-#include "operators/model/multi_tensor_adam.h"
+#include "libs/device/device.h"
+#include "engine/published_param.h"
+#include "libs/model/av_model.h"
+#include "libs/model/channels_last.h"
+#include "libs/model/checkpoint_store.h"
+#include "libs/model/contrastive_loss.h"
+#include "libs/model/contrastive_step.h"
+#include "libs/model/device_staging.h"
+#include "libs/model/distributed.h"
+#include "libs/model/lr_schedule.h"
+#include "libs/model/model_snapshot.h"
+#include "libs/model/multi_tensor_adam.h"
 
-namespace avflow::model {
+namespace avflow::ops {
+
+using namespace avflow::device;
+using namespace avflow::model;
 
 class TrainStep final : public Operator {
  public:
@@ -95,7 +98,7 @@ class TrainStep final : public Operator {
   static inline const Param<int64_t> kSnapshotEvery{
       "snapshot_every", 0, Range{0, int64_t{1} << 40},
       "steps between copies of the model on the `model` port, for observers such as kl_monitor (0: none)"};
-  static inline const Param<std::string> kDevice = ops::device_param();
+  static inline const Param<std::string> kDevice = device::device_param();
   static inline const Param<int64_t> kThreads{
       "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
   static inline const Param<std::string> kPrecision{
@@ -137,12 +140,12 @@ class TrainStep final : public Operator {
   }
 
   void open(Context& ctx) override {
-    device_ = ops::resolve_device(ctx.param(kDevice));
+    device_ = device::resolve_device(ctx.param(kDevice));
     if (ctx.param(kDistributed) == "auto")
       group_ = Distributed::from_environment(
           device_.type(), std::chrono::milliseconds(std::llround(ctx.param(kDistributedTimeout) * 1000)));
     if (group_) device_ = group_->device();
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     // Every batch has the same shapes: let cuDNN time its algorithms once and
     // keep the fastest.
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
@@ -165,7 +168,7 @@ class TrainStep final : public Operator {
     optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
     if (ctx.param(kPrecision) == "bf16" || (ctx.param(kPrecision) == "auto" && device_.is_cuda())) autocast_ = at::kBFloat16;
-    steps_per_epoch_ = ops::param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
+    steps_per_epoch_ = param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
     schedule_.warmup_from = ctx.param(kLrStart);
     schedule_.peak = ctx.param(kLrPeak);
     schedule_.final_lr = ctx.param(kLrFinal);
@@ -201,7 +204,7 @@ class TrainStep final : public Operator {
   }
 
   void process(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     // Start the copy now: with overlap the step before is still computing.
     if (ctx.has(kVideo)) videos_.push_back(staging_->start(ctx.input(kVideo).get()));
     else audios_.push_back(staging_->start(ctx.input(kAudio).get()));
@@ -217,7 +220,7 @@ class TrainStep final : public Operator {
   }
 
   void finish(Context& ctx) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     complete(ctx);
     if (!videos_.empty() || !audios_.empty()) {
       AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
@@ -227,7 +230,7 @@ class TrainStep final : public Operator {
   }
 
   void close(CloseReason reason) override {
-    const ops::DeviceScope on_device(device_);
+    const device::DeviceScope on_device(device_);
     if (pending_ && reason != CloseReason::kFailed) {
       // Cancelled with a step in flight: its update is in the model (and in
       // the checkpoint below) but its row never went out; say what it was.
@@ -345,4 +348,4 @@ class TrainStep final : public Operator {
 
 AVFLOW_REGISTER(TrainStep, "train_step", "contrastive pretraining step: model, Eq. 1 loss, Adam with warm-up and cosine, checkpoints");
 
-}  // namespace avflow::model
+}  // namespace avflow::ops

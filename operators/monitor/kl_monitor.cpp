@@ -36,12 +36,16 @@
 #include "engine/payloads/scalars.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/media/snippet.h"
-#include "operators/model/model_snapshot.h"
-#include "operators/monitor/held_out_embedding.h"
-#include "operators/monitor/similarity_sets.h"
+#include "libs/media/snippet.h"
+#include "libs/model/model_snapshot.h"
+#include "libs/monitor/held_out_embedding.h"
+#include "libs/monitor/similarity_sets.h"
 
-namespace avflow::monitor {
+namespace avflow::ops {
+
+using namespace avflow::media;
+using namespace avflow::model;
+using namespace avflow::monitor;
 
 class KlMonitor final : public Operator {
  public:
@@ -170,4 +174,4 @@ class KlMonitor final : public Operator {
 AVFLOW_REGISTER(KlMonitor, "kl_monitor",
                 "KL(S- || S+), KL(S!= || S+), KL(S- || S!=) of a held-out sample, per model snapshot");
 
-}  // namespace avflow::monitor
+}  // namespace avflow::ops

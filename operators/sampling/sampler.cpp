@@ -26,13 +26,17 @@
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
-#include "operators/media/snippet_request.h"
-#include "operators/media/title_selection.h"
-#include "operators/model/checkpoint_position.h"
-#include "operators/sampling/batch_sampler.h"
-#include "operators/sampling/prepared_index.h"
+#include "libs/media/snippet_request.h"
+#include "libs/media/title_selection.h"
+#include "libs/model/checkpoint_position.h"
+#include "libs/sampling/batch_sampler.h"
+#include "libs/sampling/prepared_index.h"
 
 namespace avflow::ops {
+
+using namespace avflow::media;
+using namespace avflow::model;
+using namespace avflow::sampling;
 
 using sampling::SamplingPolicyFactory;
 

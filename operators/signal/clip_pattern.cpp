@@ -20,9 +20,11 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/item_random.h"
+#include "libs/random/item_random.h"
 
 namespace avflow::ops {
+
+using namespace avflow::random;
 
 class ClipPattern final : public Operator {
  public:

@@ -15,7 +15,7 @@
 //
 // The same result as random_crop -> flip -> color_jitter (on float) ->
 // normalize with the same seed: it draws from the same per-item streams
-// (operators/video/clip_draws.h) and applies the same pixel formulas
+// (libs/video/clip_draws.h) and applies the same pixel formulas
 // (pixel_math.h). Resize / scale jitter come before it (resize, scale_jitter).
 // On CUDA, the output stays on the GPU; the input is copied there first.
 #include <ATen/ATen.h>
@@ -26,14 +26,17 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/common/device.h"
-#include "operators/common/side_stream.h"
-#include "operators/video/clip_draws.h"
-#include "operators/video/clip_augment_run.h"
-#include "operators/video/clip_shape.h"
-#include "operators/video/normalization.h"
+#include "libs/device/device.h"
+#include "libs/device/side_stream.h"
+#include "libs/video/clip_draws.h"
+#include "libs/video/clip_augment_run.h"
+#include "libs/video/clip_shape.h"
+#include "libs/video/normalization.h"
 
 namespace avflow::ops {
+
+using namespace avflow::device;
+using namespace avflow::video;
 
 class ClipAugment final : public Operator {
  public:

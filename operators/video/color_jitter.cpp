@@ -8,7 +8,7 @@
 //   sigma = 0.5
 //   seed = 0
 //
-// Formulas in operators/video/pixel_math.h; contrast blends with each frame's
+// Formulas in libs/video/pixel_math.h; contrast blends with each frame's
 // mean grey. Works in float [0, 1]: uint8 clips are scaled and rounded back.
 // sigma = 0 returns the input untouched.
 #include <ATen/ATen.h>
@@ -16,11 +16,13 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/video/clip_draws.h"
-#include "operators/video/clip_shape.h"
-#include "operators/video/video_transforms.h"
+#include "libs/video/clip_draws.h"
+#include "libs/video/clip_shape.h"
+#include "libs/video/video_transforms.h"
 
 namespace avflow::ops {
+
+using namespace avflow::video;
 
 class ColorJitter final : public Operator {
  public:

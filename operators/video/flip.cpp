@@ -13,11 +13,13 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/video/clip_draws.h"
-#include "operators/video/clip_shape.h"
-#include "operators/video/video_transforms.h"
+#include "libs/video/clip_draws.h"
+#include "libs/video/clip_shape.h"
+#include "libs/video/video_transforms.h"
 
 namespace avflow::ops {
+
+using namespace avflow::video;
 
 class Flip final : public Operator {
  public:

@@ -12,11 +12,13 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "operators/video/clip_shape.h"
-#include "operators/video/normalization.h"
-#include "operators/video/video_transforms.h"
+#include "libs/video/clip_shape.h"
+#include "libs/video/normalization.h"
+#include "libs/video/video_transforms.h"
 
 namespace avflow::ops {
+
+using namespace avflow::video;
 
 class Normalize final : public Operator {
  public:

@@ -1,7 +1,7 @@
 // Sampling policy "adjacent": title grouping with w = k, so the k snippets of
 // a title are consecutive, m0 .. m0 + k - 1, at a uniform start m0.
 #include "engine/plugin_api.h"
-#include "operators/sampling/window_draw.h"
+#include "libs/sampling/window_draw.h"
 
 namespace avflow::sampling {
 namespace {

@@ -8,7 +8,7 @@
 // title's ends is therefore a little less likely than one in its middle when
 // w < M_n.
 #include "engine/plugin_api.h"
-#include "operators/sampling/window_draw.h"
+#include "libs/sampling/window_draw.h"
 
 namespace avflow::sampling {
 namespace {

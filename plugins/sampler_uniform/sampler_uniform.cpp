@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "engine/plugin_api.h"
-#include "operators/sampling/window_draw.h"
+#include "libs/sampling/window_draw.h"
 
 namespace avflow::sampling {
 namespace {

@@ -12,7 +12,7 @@
 #include <map>
 #include <thread>
 
-#include "operators/model/checkpoint_position.h"
+#include "libs/model/checkpoint_position.h"
 #include "tests/runtime/cli_fixture.h"
 
 using namespace avflow::test;

@@ -46,7 +46,7 @@ bool LiveResultPace::wait_emitted(int64_t n, double timeout_s) {
 
 class LiveResultFeed final : public Operator {
  public:
-  static inline const Out<eval::LiveResult> kOut{"out", "live results, as the test allows them"};
+  static inline const Out<ops::LiveResult> kOut{"out", "live results, as the test allows them"};
   static inline const Param<int64_t> kCount{"count", 10, Range{0, 1e9}, "results to emit"};
   static inline const Param<int64_t> kEmbedding{"embedding", 0, Range{0, 1e7}, "floats of embedding per result"};
   AVFLOW_CONTRACT(kOut, kCount, kEmbedding);
@@ -63,7 +63,7 @@ class LiveResultFeed final : public Operator {
         g_cv.wait_for(lock, std::chrono::milliseconds(20));
       }
     }
-    eval::LiveResult r;
+    ops::LiveResult r;
     r.index = next_;
     r.start_s = static_cast<double>(next_);
     r.end_s = static_cast<double>(next_ + 1);

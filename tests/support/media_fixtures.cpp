@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "operators/media/gst_init.h"
+#include "libs/media/gst_init.h"
 
 namespace avflow::test {
 

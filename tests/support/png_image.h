@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "operators/plot/line_chart.h"
+#include "libs/plot/line_chart.h"
 
 namespace avflow::test {
 

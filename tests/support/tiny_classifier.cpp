@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <exception>
 
-#include "operators/model/classifier.h"
+#include "libs/model/classifier.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

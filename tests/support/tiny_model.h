@@ -2,7 +2,7 @@
 // wide with one residual block per stage, and a small joint space.
 #pragma once
 
-#include "operators/model/av_model.h"
+#include "libs/model/av_model.h"
 
 namespace avflow::test {
 

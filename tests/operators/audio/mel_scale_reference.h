@@ -1,5 +1,5 @@
 // Test-side mel scales and filter edges, written from the formulas (not from
-// operators/audio/mel_filterbank.cpp), in double.
+// libs/audio/mel_filterbank.cpp), in double.
 //   slaney: mel = 3 f / 200 below 1000 Hz; 15 + 27 ln(f / 1000) / ln(6.4) above.
 //   htk:    mel = 2595 log10(1 + f / 700).
 #pragma once

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "operators/common/device.h"
+#include "libs/device/device.h"
 #include "tests/support/tensor_feed.h"
 
 using namespace avflow::test;
@@ -66,13 +66,13 @@ TEST_CASE("mel refuses win_length > n_fft and f_max above Nyquist or below f_min
 }
 
 TEST_CASE("mel with device = \"cuda\" fails on a machine without CUDA, saying why", "[mel][shape]") {
-  if (avflow::ops::cuda_available()) {
+  if (avflow::device::cuda_available()) {
     WARN("CUDA is available: the no-GPU refusal is not checked");
     return;
   }
   std::string expected;
   try {
-    avflow::ops::resolve_device("cuda");
+    avflow::device::resolve_device("cuda");
   } catch (const std::invalid_argument& e) {
     expected = e.what();
   }

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "engine/payloads/tensor.h"
-#include "operators/datasets/demo_datasets.h"
+#include "libs/demo/demo_datasets.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
@@ -17,7 +17,7 @@ using namespace avflow::test;
 
 namespace {
 
-const datasets::DemoDatasetOptions kTiny{.seed = 2, .classes = 3, .clips_per_class = 3, .seconds = 0.8};
+const demo::DemoDatasetOptions kTiny{.seed = 2, .classes = 3, .clips_per_class = 3, .seconds = 0.8};
 
 std::string reader_graph(const std::string& clips_params, const std::string& reader_params) {
   return node_toml("clips", "labelled_clips", clips_params) + node_toml("reader", "clip_reader", reader_params) +
@@ -30,7 +30,7 @@ std::string reader_graph(const std::string& clips_params, const std::string& rea
 
 TEST_CASE("labelled_clips and clip_reader give every UCF101 test file's 30 views, cropped", "[eval][clips]") {
   TempDir dir;
-  datasets::write_demo_ucf101(dir.path() + "/ucf101", kTiny);
+  demo::write_demo_ucf101(dir.path() + "/ucf101", kTiny);
   Captured::instance().clear();
   auto r = run_graph_text(reader_graph("dataset = \"ucf101\"\nroot = \"" + dir.path() + "/ucf101\"\npart = \"test\"",
                                        "frames = 4\nfps = 10.0\ntest_crop = 64"));
@@ -52,7 +52,7 @@ TEST_CASE("labelled_clips and clip_reader give every UCF101 test file's 30 views
 
 TEST_CASE("training clips come shuffled each epoch, at positions that repeat with the seed", "[eval][clips]") {
   TempDir dir;
-  datasets::write_demo_ucf101(dir.path() + "/ucf101", kTiny);
+  demo::write_demo_ucf101(dir.path() + "/ucf101", kTiny);
   const std::string graph = reader_graph(
       "dataset = \"ucf101\"\nroot = \"" + dir.path() + "/ucf101\"\nepochs = 2\nseed = 5", "frames = 4\nfps = 10.0");
   std::vector<int64_t> sums[2];
@@ -73,7 +73,7 @@ TEST_CASE("training clips come shuffled each epoch, at positions that repeat wit
 
 TEST_CASE("an ESC-50 fold gives audio clips only, and a bad layout fails in open naming the file", "[eval][clips]") {
   TempDir dir;
-  datasets::write_demo_esc50(dir.path() + "/esc50", kTiny);
+  demo::write_demo_esc50(dir.path() + "/esc50", kTiny);
   Captured::instance().clear();
   auto r = run_graph_text(node_toml("clips", "labelled_clips", "dataset = \"esc50\"\nroot = \"" + dir.path() +
                                                                   "/esc50\"\nsplit = 2\npart = \"test\"\ncrops = 1") +

@@ -15,10 +15,10 @@
 #include "engine/operator.h"
 #include "engine/registry.h"
 #include "operators/eval/live_result.h"
-#include "operators/media/live_snippet.h"
-#include "operators/model/av_model.h"
-#include "operators/model/checkpoint_store.h"
-#include "operators/model/classifier.h"
+#include "libs/media/live_snippet.h"
+#include "libs/model/av_model.h"
+#include "libs/model/checkpoint_store.h"
+#include "libs/model/classifier.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
@@ -107,7 +107,7 @@ TEST_CASE("live_classify with an encoder and no classifier emits the snippet's e
   REQUIRE(packets.size() == prepared.size());
   std::vector<at::Tensor> embeddings;
   for (size_t i = 0; i < packets.size(); ++i) {
-    const auto& res = packets[i].get<eval::LiveResult>();
+    const auto& res = packets[i].get<ops::LiveResult>();
     CHECK(res.index == static_cast<int64_t>(i));
     CHECK(res.start_s == Approx(1.6 * static_cast<double>(i)));
     CHECK(res.end_s == Approx(1.6 * static_cast<double>(i) + 3.2));

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "operators/media/snippet.h"
+#include "libs/media/snippet.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/media_fixtures.h"

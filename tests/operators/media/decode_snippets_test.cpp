@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "operators/media/media_decoder.h"
-#include "operators/media/snippet.h"
+#include "libs/media/media_decoder.h"
+#include "libs/media/snippet.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/media_fixtures.h"

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "operators/media/live_snippet.h"
+#include "libs/media/live_snippet.h"
 #include "runtime/free_port.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"

@@ -8,12 +8,12 @@
 #include <filesystem>
 
 #include "engine/payloads/scalars.h"
-#include "operators/media/demo/demo_title.h"
-#include "operators/media/demo/demo_writer.h"
-#include "operators/media/media_decoder.h"
-#include "operators/media/scene/scene_detector.h"
-#include "operators/media/shard/shard_file.h"
-#include "operators/media/shard/shard_path.h"
+#include "libs/demo/demo_title.h"
+#include "libs/demo/demo_writer.h"
+#include "libs/media/media_decoder.h"
+#include "libs/media/scene/scene_detector.h"
+#include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_path.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
@@ -21,7 +21,7 @@
 
 using namespace avflow;
 using namespace avflow::media;
-using namespace avflow::media::demo;
+using namespace avflow::demo;
 using namespace avflow::media::scene;
 using namespace avflow::test;
 namespace fs = std::filesystem;

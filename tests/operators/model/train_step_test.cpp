@@ -8,7 +8,7 @@
 
 #include "engine/graph_loader.h"
 #include "engine/payloads/scalars.h"
-#include "operators/model/checkpoint_position.h"
+#include "libs/model/checkpoint_position.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/no_tf32.h"

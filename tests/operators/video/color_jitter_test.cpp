@@ -4,11 +4,11 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "operators/video/clip_draws.h"
+#include "libs/video/clip_draws.h"
 #include "tests/support/clip_fixtures.h"
 #include "tests/support/tensor_feed.h"
 
-using namespace avflow::ops;
+using namespace avflow::video;
 using namespace avflow::test;
 
 namespace {

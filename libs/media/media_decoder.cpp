@@ -1,0 +1,486 @@
+#include "libs/media/media_decoder.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+
+#include "engine/log.h"
+#include "libs/media/gst_init.h"
+#include "libs/media/jitter_buffer.h"
+
+namespace avflow::media {
+
+std::string to_uri(const std::string& path_or_uri) {
+  if (gst_uri_is_valid(path_or_uri.c_str())) return path_or_uri;
+  std::error_code ec;
+  const auto abs = std::filesystem::absolute(path_or_uri, ec);
+  gchar* uri = gst_filename_to_uri(ec ? path_or_uri.c_str() : abs.c_str(), nullptr);
+  if (!uri) throw std::runtime_error("cannot make a URI of '" + path_or_uri + "'");
+  std::string out = uri;
+  g_free(uri);
+  return out;
+}
+
+namespace {
+
+enum StreamKind { kVideo = 0, kAudio = 1, kNone = 2 };
+
+using Clock = std::chrono::steady_clock;
+
+struct Chunk {
+  at::Tensor data;  // video: [H, W, 3] uint8; audio: [n, channels] float
+  Clock::time_point arrived{};  // video: when the frame arrived (MediaDecoder::next_timed_frame)
+};
+
+struct Stream {
+  GstElement* sink = nullptr;
+  std::deque<Chunk> chunks;
+  double buffered_s = 0;  // media seconds waiting in `chunks`
+  bool eos = false;
+  bool started = false;   // first buffer seen (alignment done)
+  int64_t next_index = 0; // video: frame index expected next; audio: samples delivered so far
+  size_t front_offset = 0;  // audio: samples of chunks.front() already read
+};
+
+}  // namespace
+
+struct MediaDecoder::State {
+  std::string uri;
+  DecodeSettings settings;
+  GstElement* pipeline = nullptr;
+  GstBus* bus = nullptr;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  Stream streams[2];
+  bool pads_done = false;
+  bool stopping = false;
+  StreamKind waiting_for = kNone;
+  Clock::time_point last_progress = Clock::now();
+  int64_t width = 0, height = 0;
+  int fps_n = 5, fps_d = 1;
+  double content_end_s = -1;  // the title's duration after start_s, when known
+  std::atomic<bool> live{false};  // the source plays at its own pace (set before PLAYING)
+
+  // Also when the constructor throws: a pipeline left playing would call
+  // into freed state.
+  ~State() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopping = true;
+      cv.notify_all();
+    }
+    if (pipeline) {
+      gst_element_set_state(pipeline, GST_STATE_NULL);
+      gst_object_unref(bus);
+      gst_object_unref(pipeline);
+    }
+  }
+
+  // --- called on GStreamer's streaming threads ---
+
+  void on_pad(GstPad* pad) {
+    GstCaps* caps = gst_pad_get_current_caps(pad);
+    if (!caps) caps = gst_pad_query_caps(pad, nullptr);
+    const GstStructure* st = gst_caps_get_structure(caps, 0);
+    const std::string name = gst_structure_get_name(st);
+    GstElement* head = nullptr;
+    if (name.rfind("video/", 0) == 0 && settings.video && !streams[kVideo].sink)
+      head = build_video_branch(st);
+    else if (name.rfind("audio/", 0) == 0 && settings.audio && !streams[kAudio].sink)
+      head = build_audio_branch();
+    gst_caps_unref(caps);
+    if (!head) head = add_element("fakesink", {{"sync", "false"}});  // a stream we do not use
+    GstPad* sinkpad = gst_element_get_static_pad(head, "sink");
+    if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) {
+      AVFLOW_LOG(warn) << uri << ": could not link a " << name << " stream";
+    }
+    gst_object_unref(sinkpad);
+  }
+
+  GstElement* add_element(const char* factory, std::initializer_list<std::pair<const char*, const char*>> props) {
+    GstElement* e = gst_element_factory_make(factory, nullptr);
+    if (!e) throw std::runtime_error(std::string("GStreamer element '") + factory + "' is missing (install its plugin)");
+    for (const auto& [k, v] : props) gst_util_set_object_arg(G_OBJECT(e), k, v);
+    gst_bin_add(GST_BIN(pipeline), e);
+    gst_element_sync_state_with_parent(e);
+    return e;
+  }
+
+  // Links factories in a chain ending in an appsink; returns the first element.
+  GstElement* chain(std::initializer_list<GstElement*> elements) {
+    GstElement* prev = nullptr;
+    for (GstElement* e : elements) {
+      if (prev && !gst_element_link(prev, e)) throw std::runtime_error("GStreamer could not link the decode branch");
+      prev = e;
+    }
+    return *elements.begin();
+  }
+
+  GstElement* build_video_branch(const GstStructure* st) {
+    int w = 0, h = 0, par_n = 1, par_d = 1;
+    gst_structure_get_int(st, "width", &w);
+    gst_structure_get_int(st, "height", &h);
+    gst_structure_get_fraction(st, "pixel-aspect-ratio", &par_n, &par_d);
+    const double disp_w = static_cast<double>(w) * par_n / std::max(par_d, 1), disp_h = h;
+    if (settings.short_side > 0 && w > 0 && h > 0) {
+      const double scale = static_cast<double>(settings.short_side) / std::min(disp_w, disp_h);
+      width = disp_w <= disp_h ? settings.short_side : std::llround(disp_w * scale);
+      height = disp_h < disp_w ? settings.short_side : std::llround(disp_h * scale);
+    } else {
+      width = std::llround(disp_w);
+      height = h;
+    }
+    gst_util_double_to_fraction(settings.fps, &fps_n, &fps_d);
+    std::string caps = "video/x-raw,format=RGB,width=" + std::to_string(width) + ",height=" + std::to_string(height) +
+                       ",pixel-aspect-ratio=1/1,framerate=" + std::to_string(fps_n) + "/" + std::to_string(fps_d);
+    GstElement* sink = make_sink(kVideo);
+    // videorate first: frames it drops are never converted or scaled.
+    return chain({add_element("queue", {}), add_element("videorate", {}), add_element("videoconvert", {}),
+                  add_element("videoscale", {}), add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
+  }
+
+  GstElement* build_audio_branch() {
+    std::string caps = "audio/x-raw,format=F32LE,layout=interleaved,rate=" + std::to_string(settings.sample_rate) +
+                       ",channels=" + std::to_string(settings.channels);
+    GstElement* sink = make_sink(kAudio);
+    return chain({add_element("queue", {}), add_element("audioconvert", {}), add_element("audioresample", {}),
+                  add_element("audiorate", {}), add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
+  }
+
+  GstElement* make_sink(StreamKind kind) {
+    GstElement* sink = add_element("appsink", {{"sync", "false"}, {"enable-last-sample", "false"}, {"max-buffers", "2"}});
+    GstAppSinkCallbacks cb{};
+    cb.eos = [](GstAppSink*, gpointer user) {
+      auto* ctx = static_cast<std::pair<State*, StreamKind>*>(user);
+      ctx->first->on_eos(ctx->second);
+    };
+    cb.new_sample = [](GstAppSink* s, gpointer user) -> GstFlowReturn {
+      auto* ctx = static_cast<std::pair<State*, StreamKind>*>(user);
+      return ctx->first->on_sample(ctx->second, s);
+    };
+    auto* user = new std::pair<State*, StreamKind>(this, kind);
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, user, [](gpointer p) {
+      delete static_cast<std::pair<State*, StreamKind>*>(p);
+    });
+    std::lock_guard<std::mutex> lock(mu);
+    streams[kind].sink = sink;
+    return sink;
+  }
+
+  void on_eos(StreamKind kind) {
+    std::lock_guard<std::mutex> lock(mu);
+    streams[kind].eos = true;
+    cv.notify_all();
+  }
+
+  GstFlowReturn on_sample(StreamKind kind, GstAppSink* sink) {
+    GstSample* sample = gst_app_sink_pull_sample(sink);
+    if (!sample) return GST_FLOW_EOS;
+    GstBuffer* buf = gst_sample_get_buffer(sample);
+    const GstClockTime pts = GST_BUFFER_PTS(buf);
+    const Clock::time_point arrived = kind == kVideo ? arrival_of(sample) : Clock::time_point{};
+    at::Tensor data = kind == kVideo ? copy_frame(sample) : copy_audio(buf);
+    gst_sample_unref(sample);
+
+    std::unique_lock<std::mutex> lock(mu);
+    Stream& s = streams[kind];
+    const double t = GST_CLOCK_TIME_IS_VALID(pts) ? static_cast<double>(pts) / GST_SECOND - settings.start_s : 0.0;
+    if (kind == kVideo)
+      push_frame(s, data, t, arrived);
+    else
+      push_audio(s, data, t);
+    last_progress = Clock::now();
+    cv.notify_all();
+    // Back-pressure: wait while this stream is far enough ahead, unless the
+    // caller is waiting for the other stream (which may sit behind this one
+    // in the container).
+    const auto other = kind == kVideo ? kAudio : kVideo;
+    cv.wait(lock, [&] { return stopping || s.buffered_s < settings.max_buffered_s || waiting_for == other; });
+    return stopping ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
+
+  // When a sample's data arrived. A live source stamps a buffer with the
+  // running time at which it was captured or received (rtspsrc: the arrival
+  // of its packets, skew-corrected): the pipeline clock's time now less that
+  // running time and the base time is its age. Files and other sources that
+  // run ahead of the clock: now.
+  Clock::time_point arrival_of(GstSample* sample) {
+    const Clock::time_point now = Clock::now();
+    if (!live) return now;
+    const GstBuffer* buf = gst_sample_get_buffer(sample);
+    const GstSegment* segment = gst_sample_get_segment(sample);
+    if (!buf || !segment || !GST_BUFFER_PTS_IS_VALID(buf)) return now;
+    const GstClockTime running = gst_segment_to_running_time(segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+    GstClock* clock = gst_element_get_clock(pipeline);
+    if (!clock || !GST_CLOCK_TIME_IS_VALID(running)) {
+      if (clock) gst_object_unref(clock);
+      return now;
+    }
+    const GstClockTime clock_now = gst_clock_get_time(clock);
+    gst_object_unref(clock);
+    const GstClockTime stamped = gst_element_get_base_time(pipeline) + running;
+    if (clock_now <= stamped) return now;
+    return now - std::chrono::nanoseconds(clock_now - stamped);
+  }
+
+  at::Tensor copy_frame(GstSample* sample) {
+    GstVideoInfo info;
+    gst_video_info_from_caps(&info, gst_sample_get_caps(sample));
+    GstBuffer* buf = gst_sample_get_buffer(sample);
+    GstMapInfo map;
+    const int64_t h = GST_VIDEO_INFO_HEIGHT(&info), w = GST_VIDEO_INFO_WIDTH(&info);
+    at::Tensor frame = at::empty({h, w, 3}, at::kByte);
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) throw std::runtime_error("cannot map a video buffer");
+    const auto stride = static_cast<size_t>(GST_VIDEO_INFO_PLANE_STRIDE(&info, 0));
+    auto* dst = frame.data_ptr<uint8_t>();
+    for (int64_t y = 0; y < h; ++y) std::memcpy(dst + y * w * 3, map.data + y * stride, static_cast<size_t>(w * 3));
+    gst_buffer_unmap(buf, &map);
+    return frame;
+  }
+
+  at::Tensor copy_audio(GstBuffer* buf) {
+    GstMapInfo map;
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) throw std::runtime_error("cannot map an audio buffer");
+    const int64_t n = static_cast<int64_t>(map.size / sizeof(float) / static_cast<size_t>(settings.channels));
+    at::Tensor pcm = at::empty({n, settings.channels}, at::kFloat);
+    std::memcpy(pcm.data_ptr<float>(), map.data, static_cast<size_t>(n * settings.channels) * sizeof(float));
+    gst_buffer_unmap(buf, &map);
+    return pcm;
+  }
+
+  // Frame k belongs at time k / fps: drop frames behind the grid, repeat the
+  // last one over a hole (a late start, a decoder gap).
+  void push_frame(Stream& s, const at::Tensor& frame, double t, Clock::time_point arrived) {
+    const int64_t k = std::llround(t * fps_n / fps_d);
+    if (k < s.next_index) return;
+    // videorate fills up to the end of the last frame, one slot past the
+    // content at a whole-second end: frame k shows time k / fps, so it must
+    // lie before the end.
+    if (content_end_s >= 0 && static_cast<double>(k) * fps_d / fps_n >= content_end_s - 1e-6) return;
+    const double frame_s = static_cast<double>(fps_d) / fps_n;
+    while (s.next_index <= k) {
+      s.chunks.push_back({frame, arrived});
+      s.buffered_s += frame_s;
+      ++s.next_index;
+    }
+  }
+
+  // Sample j belongs at time j / rate: silence before a late first buffer,
+  // samples before the start trimmed. audiorate keeps the rest gap-free.
+  void push_audio(Stream& s, at::Tensor pcm, double t) {
+    if (!s.started) {
+      s.started = true;
+      const int64_t offset = std::llround(t * static_cast<double>(settings.sample_rate));
+      if (offset > 0) push_samples(s, at::zeros({offset, settings.channels}, at::kFloat));
+      if (offset < 0) pcm = pcm.slice(0, std::min<int64_t>(-offset, pcm.size(0)));
+    }
+    push_samples(s, std::move(pcm));
+  }
+
+  void push_samples(Stream& s, at::Tensor pcm) {
+    if (pcm.size(0) == 0) return;
+    s.buffered_s += static_cast<double>(pcm.size(0)) / static_cast<double>(settings.sample_rate);
+    s.chunks.push_back({std::move(pcm)});
+  }
+
+  // --- called on the caller's thread ---
+
+  // Raises the pipeline's first error, naming the URI.
+  void check_bus() {
+    while (GstMessage* msg = gst_bus_pop_filtered(bus, static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+      GError* err = nullptr;
+      gchar* debug = nullptr;
+      const bool error = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR;
+      if (error)
+        gst_message_parse_error(msg, &err, &debug);
+      else
+        gst_message_parse_warning(msg, &err, &debug);
+      std::string text = err ? err->message : "unknown";
+      if (err) g_error_free(err);
+      g_free(debug);
+      gst_message_unref(msg);
+      if (error) throw std::runtime_error(uri + ": " + text);
+      AVFLOW_LOG(warn) << uri << ": " << text;
+    }
+  }
+
+  // Waits (lock held) until `ready`, checking the bus and the timeout.
+  template <class Pred>
+  void wait(std::unique_lock<std::mutex>& lock, StreamKind kind, Pred ready) {
+    waiting_for = kind;
+    cv.notify_all();
+    last_progress = Clock::now();
+    while (!ready()) {
+      cv.wait_for(lock, std::chrono::milliseconds(50));
+      lock.unlock();
+      try {
+        check_bus();
+      } catch (...) {
+        lock.lock();
+        waiting_for = kNone;
+        throw;
+      }
+      lock.lock();
+      if (!ready() && settings.interrupted && settings.interrupted()) {
+        waiting_for = kNone;
+        throw std::runtime_error(uri + ": interrupted");
+      }
+      if (!ready() && std::chrono::duration<double>(Clock::now() - last_progress).count() > settings.timeout_s) {
+        waiting_for = kNone;
+        throw std::runtime_error(uri + ": no data for " + std::to_string(static_cast<int>(settings.timeout_s)) +
+                                 " s (the source stalled or does not answer)");
+      }
+    }
+    waiting_for = kNone;
+    cv.notify_all();
+  }
+};
+
+MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings& settings)
+    : s_(std::make_unique<State>()) {
+  ensure_gstreamer();
+  if (settings.channels != 1 && settings.channels != 2) throw std::invalid_argument("channels must be 1 or 2");
+  if (!(settings.fps > 0)) throw std::invalid_argument("fps must be positive");
+  s_->settings = settings;
+  s_->uri = to_uri(path_or_uri);
+  if (s_->uri.rfind("file://", 0) == 0) {
+    gchar* file = g_filename_from_uri(s_->uri.c_str(), nullptr, nullptr);
+    const bool readable = file && std::filesystem::is_regular_file(file);
+    g_free(file);
+    if (!readable) throw std::runtime_error(path_or_uri + ": no such file");
+  }
+  s_->pipeline = gst_pipeline_new("avflow-decode");
+  s_->bus = gst_element_get_bus(s_->pipeline);
+  GstElement* src = s_->add_element("uridecodebin", {{"uri", s_->uri.c_str()}});
+  g_signal_connect(src, "pad-added", G_CALLBACK(+[](GstElement*, GstPad* pad, gpointer user) {
+                     static_cast<State*>(user)->on_pad(pad);
+                   }), s_.get());
+  if (settings.jitter_buffer_ms >= 0)
+    g_signal_connect(src, "source-setup", G_CALLBACK(+[](GstElement*, GstElement* source, gpointer user) {
+                       set_jitter_buffer(source, static_cast<State*>(user)->settings.jitter_buffer_ms);
+                     }), s_.get());
+  g_signal_connect(src, "no-more-pads", G_CALLBACK(+[](GstElement*, gpointer user) {
+                     auto* st = static_cast<State*>(user);
+                     std::lock_guard<std::mutex> lock(st->mu);
+                     st->pads_done = true;
+                     st->cv.notify_all();
+                   }), s_.get());
+
+  // Preroll paused, seek if asked, then play.
+  const auto timeout = static_cast<GstClockTime>(settings.timeout_s * GST_SECOND);
+  auto fail = [&](const std::string& what) {
+    s_->check_bus();
+    throw std::runtime_error(s_->uri + ": " + what);
+  };
+  GstStateChangeReturn r = gst_element_set_state(s_->pipeline, GST_STATE_PAUSED);
+  if (r == GST_STATE_CHANGE_FAILURE) fail("cannot be opened");
+  r = gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout);
+  if (r == GST_STATE_CHANGE_FAILURE) fail("cannot be decoded");
+  if (r == GST_STATE_CHANGE_ASYNC) fail("did not start within " + std::to_string(static_cast<int>(settings.timeout_s)) + " s");
+  {
+    std::unique_lock<std::mutex> lock(s_->mu);
+    s_->wait(lock, kNone, [&] { return s_->pads_done || r == GST_STATE_CHANGE_NO_PREROLL; });
+  }
+  if (auto d = duration_s()) {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    s_->content_end_s = *d - settings.start_s;
+  }
+  if (settings.start_s > 0) {
+    if (!gst_element_seek_simple(s_->pipeline, GST_FORMAT_TIME,
+                                 static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+                                 static_cast<gint64>(settings.start_s * GST_SECOND)))
+      fail("does not support seeking");
+    if (gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout) == GST_STATE_CHANGE_FAILURE) fail("seek failed");
+  }
+  if (r == GST_STATE_CHANGE_NO_PREROLL) s_->live = true;  // its buffers flow only once it plays
+  if (gst_element_set_state(s_->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) fail("cannot play");
+  if (r == GST_STATE_CHANGE_NO_PREROLL) {
+    // A live source (rtsp://) adds its pads only once it plays.
+    std::unique_lock<std::mutex> lock(s_->mu);
+    s_->wait(lock, kNone, [&] {
+      const bool video = !settings.video || s_->streams[kVideo].sink, audio = !settings.audio || s_->streams[kAudio].sink;
+      return s_->pads_done || (video && audio);
+    });
+  }
+  if (!has_video() && !has_audio()) fail("has no decodable audio or video stream");
+}
+
+MediaDecoder::~MediaDecoder() = default;
+
+bool MediaDecoder::has_video() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return s_->streams[kVideo].sink != nullptr;
+}
+bool MediaDecoder::has_audio() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return s_->streams[kAudio].sink != nullptr;
+}
+int64_t MediaDecoder::width() const { return s_->width; }
+int64_t MediaDecoder::height() const { return s_->height; }
+const std::string& MediaDecoder::uri() const { return s_->uri; }
+
+std::optional<double> MediaDecoder::duration_s() const {
+  gint64 d = 0;
+  if (gst_element_query_duration(s_->pipeline, GST_FORMAT_TIME, &d) && d > 0) return static_cast<double>(d) / GST_SECOND;
+  return std::nullopt;
+}
+
+std::optional<at::Tensor> MediaDecoder::next_frame() {
+  auto frame = next_timed_frame();
+  if (!frame) return std::nullopt;
+  return std::move(frame->pixels);
+}
+
+std::optional<MediaDecoder::TimedFrame> MediaDecoder::next_timed_frame() {
+  std::unique_lock<std::mutex> lock(s_->mu);
+  Stream& v = s_->streams[kVideo];
+  if (!v.sink) return std::nullopt;
+  s_->wait(lock, kVideo, [&] { return !v.chunks.empty() || v.eos; });
+  if (v.chunks.empty()) return std::nullopt;
+  TimedFrame frame{std::move(v.chunks.front().data), v.chunks.front().arrived};
+  v.chunks.pop_front();
+  v.buffered_s -= static_cast<double>(s_->fps_d) / s_->fps_n;
+  s_->cv.notify_all();
+  return frame;
+}
+
+bool MediaDecoder::live() const { return s_->live; }
+
+at::Tensor MediaDecoder::read_audio(int64_t samples) {
+  const int channels = s_->settings.channels;
+  at::Tensor out = at::empty({samples, channels}, at::kFloat);
+  int64_t filled = 0;
+  std::unique_lock<std::mutex> lock(s_->mu);
+  Stream& a = s_->streams[kAudio];
+  if (!a.sink) return out.slice(0, 0, 0);
+  while (filled < samples) {
+    s_->wait(lock, kAudio, [&] { return !a.chunks.empty() || a.eos; });
+    if (a.chunks.empty()) break;
+    at::Tensor& front = a.chunks.front().data;
+    const int64_t offset = static_cast<int64_t>(a.front_offset);
+    const int64_t take = std::min(samples - filled, front.size(0) - offset);
+    out.slice(0, filled, filled + take).copy_(front.slice(0, offset, offset + take));
+    filled += take;
+    a.front_offset += static_cast<size_t>(take);
+    a.buffered_s -= static_cast<double>(take) / static_cast<double>(s_->settings.sample_rate);
+    if (static_cast<int64_t>(a.front_offset) == front.size(0)) {
+      a.chunks.pop_front();
+      a.front_offset = 0;
+    }
+    s_->cv.notify_all();
+  }
+  return out.slice(0, 0, filled);
+}
+
+}  // namespace avflow::media
