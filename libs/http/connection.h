@@ -3,7 +3,8 @@
 // handler answers, a whole response or a stream of chunks. Every read and
 // write runs under a deadline (beast::tcp_stream closes the socket when it
 // passes) and the read buffer has a fixed maximum, so a connection holds at
-// most a few KiB for a bounded time. Used on the server thread only.
+// most a few KiB for a bounded time. Used on the server thread only (or
+// once it has stopped).
 #pragma once
 
 #include <atomic>
