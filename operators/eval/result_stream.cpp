@@ -25,17 +25,12 @@
 // connected, emitted as one row of scalars.
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <cmath>
 #include <cstdio>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -47,6 +42,8 @@
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
 #include "engine/text_format.h"
+#include "libs/http/connection.h"
+#include "libs/http/server.h"
 #include "operators/sinks/wall_time.h"
 #include "operators/eval/live_result.h"
 
@@ -54,12 +51,7 @@ namespace avflow::ops {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
-
+namespace beast_http = boost::beast::http;
 
 std::string json_line(const LiveResult& r) {
   std::string o = "{\"index\":" + std::to_string(r.index) + ",\"start\":" + json_number(r.start_s) +
@@ -89,51 +81,55 @@ double quantile(const std::vector<double>& sorted, double q) {
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-struct ServerOptions {
+struct StreamOptions {
   size_t client_queue = 64;
   int max_clients = 8;
   std::chrono::milliseconds write_timeout{5000};
 };
 
 struct Counters {
-  std::atomic<int> open{0};
-  std::atomic<int64_t> clients{0};   // served, in all
-  std::atomic<int64_t> dropped{0};   // lines not sent to a slow client
-  std::atomic<int64_t> refused{0};   // clients over the cap
+  std::atomic<int64_t> clients{0};  // served, in all
+  std::atomic<int64_t> dropped{0};  // lines not sent to a slow client
 };
 
 class Client;
 
-// State of the server thread; touched only on it.
+// State of the server thread; touched only on it (the counters excepted).
 struct Hub {
-  ServerOptions options;
-  std::shared_ptr<Counters> counters = std::make_shared<Counters>();
+  size_t client_queue = 64;
+  Counters counters;
   std::set<std::shared_ptr<Client>> streaming;
   bool ended = false;
 };
 
-// One HTTP client: its request is read (bounded, with a deadline), then it
-// gets a chunked response that carries the lines as they come.
+// One HTTP client that asked for the stream: a chunked response that carries
+// the lines as they come.
 class Client : public std::enable_shared_from_this<Client> {
  public:
-  Client(tcp::socket socket, std::shared_ptr<Hub> hub) : stream_(std::move(socket)), hub_(std::move(hub)) {
-    ++hub_->counters->open;
-  }
-  ~Client() { --hub_->counters->open; }
+  Client(std::shared_ptr<http::Connection> connection, std::shared_ptr<Hub> hub)
+      : connection_(std::move(connection)), hub_(std::move(hub)) {}
 
-  void start() {
-    parser_.header_limit(8 * 1024);
-    parser_.body_limit(1024);
-    stream_.expires_after(std::chrono::seconds(5));
-    http::async_read(stream_, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_request(ec);
+  void begin() {
+    hub_->streaming.insert(shared_from_this());
+    ++hub_->counters.clients;
+    http::ResponseHead head{http::Status::ok, 11};
+    head.set(beast_http::field::server, http::kServerName);
+    head.set(beast_http::field::content_type, "application/x-ndjson");
+    head.set(beast_http::field::cache_control, "no-store");
+    writing_ = true;
+    connection_->write_head(std::move(head), [self = shared_from_this()](bool ok) {
+      self->writing_ = false;
+      if (!ok) return self->leave();
+      self->header_sent_ = true;
+      self->write_next();
     });
+    if (hub_->ended) finish();
   }
 
   void push(const std::shared_ptr<const std::string>& line) {
     if (closing_) return;
-    if (queue_.size() >= hub_->options.client_queue) {
-      ++hub_->counters->dropped;
+    if (queue_.size() >= hub_->client_queue) {
+      ++hub_->counters.dropped;
       return;
     }
     queue_.push_back(line);
@@ -146,55 +142,16 @@ class Client : public std::enable_shared_from_this<Client> {
     if (!writing_ && header_sent_) write_next();
   }
 
-  void stop() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
-  }
+  void stop() { connection_->close(); }
 
  private:
-  void on_request(beast::error_code ec) {
-    if (ec) return;  // the client left, timed out or sent junk: drop it
-    const auto& req = parser_.get();
-    const std::string target(req.target().data(), req.target().size());
-    const std::string path = target.substr(0, target.find('?'));
-    if (req.method() != http::verb::get || (path != "/" && path != "/results")) {
-      auto res = std::make_shared<http::response<http::string_body>>(
-          req.method() != http::verb::get ? http::status::method_not_allowed : http::status::not_found, 11);
-      res->set(http::field::server, "avflow");
-      res->set(http::field::content_type, "text/plain");
-      res->body() = "GET /results streams the results as JSON lines\n";
-      res->keep_alive(false);
-      res->prepare_payload();
-      stream_.expires_after(hub_->options.write_timeout);
-      http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) { self->stop(); });
-      return;
-    }
-    hub_->streaming.insert(shared_from_this());
-    ++hub_->counters->clients;
-    header_.emplace(http::status::ok, 11);
-    header_->set(http::field::server, "avflow");
-    header_->set(http::field::content_type, "application/x-ndjson");
-    header_->set(http::field::cache_control, "no-store");
-    header_->chunked(true);
-    serializer_.emplace(*header_);
-    stream_.expires_after(hub_->options.write_timeout);
-    writing_ = true;
-    http::async_write_header(stream_, *serializer_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
-      self->writing_ = false;
-      if (wec) return self->leave();
-      self->header_sent_ = true;
-      self->write_next();
-    });
-    if (hub_->ended) finish();
-  }
-
+  // Each write must be taken within the write timeout (the connection's): a
+  // client that stops reading is disconnected, never waited for.
   void write_next() {
     if (queue_.empty()) {
       if (closing_) {
         writing_ = true;
-        stream_.expires_after(hub_->options.write_timeout);
-        asio::async_write(stream_, http::make_chunk_last(), [self = shared_from_this()](beast::error_code, std::size_t) {
+        connection_->write_last_chunk([self = shared_from_this()](bool) {
           self->writing_ = false;
           self->stop();
           self->leave();
@@ -203,17 +160,13 @@ class Client : public std::enable_shared_from_this<Client> {
       return;
     }
     writing_ = true;
-    current_ = queue_.front();
+    auto line = queue_.front();
     queue_.pop_front();
-    // Each write must be taken within the deadline: a client that stops
-    // reading is disconnected, never waited for.
-    stream_.expires_after(hub_->options.write_timeout);
-    asio::async_write(stream_, http::make_chunk(asio::buffer(*current_)),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->leave();
-                        self->write_next();
-                      });
+    connection_->write_chunk(std::move(line), [self = shared_from_this()](bool ok) {
+      self->writing_ = false;
+      if (!ok) return self->leave();
+      self->write_next();
+    });
   }
 
   void leave() {
@@ -221,52 +174,52 @@ class Client : public std::enable_shared_from_this<Client> {
     hub_->streaming.erase(shared_from_this());
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<http::Connection> connection_;
   std::shared_ptr<Hub> hub_;
-  beast::flat_buffer buffer_{16 * 1024};
-  http::request_parser<http::empty_body> parser_;
-  std::optional<http::response<http::empty_body>> header_;
-  std::optional<http::response_serializer<http::empty_body>> serializer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
-  std::shared_ptr<const std::string> current_;
   bool writing_ = false, header_sent_ = false, closing_ = false;
 };
 
-constexpr char kBusy[] =
-    "HTTP/1.1 503 Service Unavailable\r\nServer: avflow\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
-    "Connection: close\r\n\r\n";
+// GET / or /results joins the stream; anything else is told so, and closed.
+http::Handler stream_handler(std::shared_ptr<Hub> hub) {
+  return [hub = std::move(hub)](const std::shared_ptr<http::Connection>& connection, const http::Request& req) {
+    const std::string usage = "GET /results streams the results as JSON lines";
+    if (req.method() != beast_http::verb::get)
+      return connection->respond(http::plain_text_response(http::Status::method_not_allowed, usage));
+    const std::string path = http::target_path(req);
+    if (path != "/" && path != "/results")
+      return connection->respond(http::plain_text_response(http::Status::not_found, usage));
+    std::make_shared<Client>(connection, hub)->begin();
+  };
+}
+
+http::ServerOptions core_options(uint16_t port, const StreamOptions& o) {
+  http::ServerOptions core;
+  core.address = "127.0.0.1";
+  core.port = port;
+  core.max_connections = o.max_clients;
+  core.limits.write_timeout = o.write_timeout;
+  core.limits.max_requests_per_connection = 1;  // a stream, or the answer why not
+  core.log_name = "result_stream";
+  return core;
+}
+
+std::shared_ptr<Hub> make_hub(const StreamOptions& o) {
+  auto hub = std::make_shared<Hub>();
+  hub->client_queue = o.client_queue;
+  return hub;
+}
 
 // Listens on 127.0.0.1 and runs the clients on its own thread.
 class ResultServer {
  public:
-  ResultServer(uint16_t port, ServerOptions options) {
-    hub_->options = options;
-    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-    beast::error_code ec;
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
-    port_ = acceptor_.local_endpoint().port();
-    accept();
-    thread_ = std::thread([this] {
-      for (;;) {
-        try {
-          ioc_.run();
-          return;
-        } catch (const std::exception& e) {
-          AVFLOW_LOG(warn) << "result_stream: " << e.what();
-        }
-      }
-    });
-  }
+  ResultServer(uint16_t port, StreamOptions options)
+      : hub_(make_hub(options)), server_(core_options(port, options), stream_handler(hub_)) {}
 
   // Closes every connection: what the clients have not taken is lost (end()
   // gave them their chance).
   ~ResultServer() {
-    ioc_.stop();
-    if (thread_.joinable()) thread_.join();
+    server_.stop();
     // Clients still streaming (one that stopped reading) and the hub hold
     // each other: close their connections and let them go here, or their
     // sockets would stay open, and their queues allocated, after the run.
@@ -274,13 +227,15 @@ class ResultServer {
     hub_->streaming.clear();
   }
 
-  uint16_t port() const { return port_; }
-  const Counters& counters() const { return *hub_->counters; }
+  uint16_t port() const { return server_.port(); }
+  int64_t clients() const { return hub_->counters.clients.load(); }
+  int64_t dropped_lines() const { return hub_->counters.dropped.load(); }
+  int64_t refused_clients() const { return server_.refused_connections(); }
 
   // Never waits: the line is handed to the server thread.
   void publish(std::string line) {
     auto shared = std::make_shared<const std::string>(std::move(line));
-    asio::post(ioc_, [hub = hub_, shared] {
+    server_.post([hub = hub_, shared] {
       for (const auto& c : hub->streaming) c->push(shared);
     });
   }
@@ -290,51 +245,20 @@ class ResultServer {
   // queued or dropped for each client, so the counters are final.
   void end(std::chrono::milliseconds grace) {
     auto handed = std::make_shared<std::atomic<bool>>(false);
-    asio::post(ioc_, [hub = hub_, handed] {
+    server_.post([hub = hub_, handed] {
       hub->ended = true;
       for (const auto& c : std::vector<std::shared_ptr<Client>>(hub->streaming.begin(), hub->streaming.end()))
         c->finish();
       handed->store(true);
     });
     const auto until = std::chrono::steady_clock::now() + grace;
-    while (std::chrono::steady_clock::now() < until && (!handed->load() || hub_->counters->open.load() > 0))
+    while (std::chrono::steady_clock::now() < until && (!handed->load() || server_.open_connections() > 0))
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
  private:
-  void accept() {
-    acceptor_.async_accept(ioc_, [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        if (hub_->counters->open.load() >= hub_->options.max_clients) {
-          ++hub_->counters->refused;
-          beast::error_code ignored;
-          socket.non_blocking(true, ignored);
-          socket.write_some(asio::buffer(kBusy, sizeof kBusy - 1), ignored);
-          socket.shutdown(tcp::socket::shutdown_both, ignored);
-          socket.close(ignored);
-        } else {
-          std::make_shared<Client>(std::move(socket), hub_)->start();
-        }
-      }
-      if (!acceptor_.is_open()) return;
-      if (ec) {
-        timer_.expires_after(std::chrono::milliseconds(100));
-        timer_.async_wait([this](beast::error_code wait_ec) {
-          if (!wait_ec) accept();
-        });
-        return;
-      }
-      accept();
-    });
-  }
-
-  std::shared_ptr<Hub> hub_ = std::make_shared<Hub>();
-  asio::io_context ioc_{1};
-  tcp::acceptor acceptor_{ioc_};
-  asio::steady_timer timer_{ioc_};
-  uint16_t port_ = 0;
-  std::thread thread_;
+  std::shared_ptr<Hub> hub_;  // before server_: its handler holds the hub
+  http::Server server_;
 };
 
 }  // namespace
@@ -362,7 +286,7 @@ class ResultStream final : public Operator {
     }
     const int64_t port = ctx.param(kPort);
     if (port >= 0) {
-      ServerOptions o;
+      StreamOptions o;
       o.max_clients = static_cast<int>(ctx.param(kMaxClients));
       o.client_queue = static_cast<size_t>(ctx.param(kClientQueue));
       o.write_timeout = std::chrono::milliseconds(std::llround(ctx.param(kWriteTimeout) * 1000));
@@ -404,10 +328,9 @@ class ResultStream final : public Operator {
                   {"latency_p95_ms", quantile(sorted, 0.95)},
                   {"latency_max_ms", sorted.empty() ? std::nan("") : sorted.back()}};
     if (server_) {
-      const Counters& c = server_->counters();
-      row.values.push_back({"clients", static_cast<double>(c.clients.load())});
-      row.values.push_back({"dropped_lines", static_cast<double>(c.dropped.load())});
-      row.values.push_back({"refused_clients", static_cast<double>(c.refused.load())});
+      row.values.push_back({"clients", static_cast<double>(server_->clients())});
+      row.values.push_back({"dropped_lines", static_cast<double>(server_->dropped_lines())});
+      row.values.push_back({"refused_clients", static_cast<double>(server_->refused_clients())});
     }
     std::string text = node_ + ": " + std::to_string(sorted.size()) + " result(s), latency median " +
                        json_number(row.values[1].second) + " ms, p95 " + json_number(row.values[2].second) + " ms";
