@@ -65,6 +65,7 @@ struct Reads {
   std::string param;  // the int parameter whose 0 means "the published value"; empty: always read
   std::string port;   // the input whose upstream publishes it; empty: any input's
   std::string doc;
+  bool optional = false;  // without a publisher upstream the node goes on without it
 };
 
 // A check across an operator's parameters that needs code beyond a

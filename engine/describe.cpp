@@ -42,6 +42,7 @@ std::string reads_text(const Reads& r) {
   std::string s = r.name;
   if (!r.param.empty()) s += " (into " + r.param + " when it is 0)";
   if (!r.port.empty()) s += " (from upstream of " + r.port + ")";
+  if (r.optional) s += " (optional)";
   return s;
 }
 

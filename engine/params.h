@@ -130,6 +130,12 @@ struct EnumParam {
       if (n == text) return v;
     throw std::logic_error("parameter '" + spec.name + "': '" + text + "' is not one of its choices");
   }
+  // The name a value has in graphs.
+  const std::string& name_of(E value) const {
+    for (const auto& [n, v] : table)
+      if (v == value) return n;
+    throw std::logic_error("parameter '" + spec.name + "': a value without a name");
+  }
 };
 
 // Resolved values of one node's parameters, every declared one present

@@ -274,7 +274,7 @@ class Validator {
           continue;
         }
         if (sources.empty()) {
-          if (!reads_param || own == 0)
+          if (!r.optional && (!reads_param || own == 0))
             error(param_where(spec, r.param), reader.name,
                   (reads_param ? "parameter '" + r.param + "' = 0 reads" : std::string("reads")) + " side value '" +
                       r.name + "', but no node " + upstream + " publishes it" +
