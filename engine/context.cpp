@@ -42,17 +42,37 @@ void Context::check_emit_type(size_t index, const Packet& packet) const {
 
 void Context::publish(const std::string& name, int64_t value) {
   if (!side_values_) throw std::logic_error("side value '" + name + "' published outside open()");
-  auto [it, added] = side_values_->emplace(name, SideValue{value, node_});
-  if (!added && it->second.value != value)
-    throw std::runtime_error("side value '" + name + "' = " + std::to_string(value) + " conflicts with " +
-                             std::to_string(it->second.value) + " published by node '" + it->second.node + "'");
+  if (!contract_.published(name))
+    throw std::logic_error("node '" + node_ + "' publishes side value '" + name + "', which its contract does not declare");
+  (*side_values_)[node_][name] = value;
 }
 
 std::optional<int64_t> Context::published(const std::string& name) const {
   if (!side_values_) throw std::logic_error("side value '" + name + "' read outside open()");
-  auto it = side_values_->find(name);
-  if (it == side_values_->end()) return std::nullopt;
-  return it->second.value;
+  if (!contract_.read(name))
+    throw std::logic_error("node '" + node_ + "' reads side value '" + name + "', which its contract does not declare");
+  if (!side_sources_) return std::nullopt;
+  auto source = side_sources_->find(name);
+  if (source == side_sources_->end()) return std::nullopt;
+  auto node = side_values_->find(source->second);
+  if (node == side_values_->end()) return std::nullopt;
+  auto it = node->second.find(name);
+  if (it == node->second.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t Context::param_or_read(const Param<int64_t>& p) const {
+  const int64_t value = param(p);
+  if (value != 0) return value;
+  for (const auto& r : contract_.reads) {
+    if (r.param != p.name()) continue;
+    if (auto v = published(r.name)) return *v;
+    const std::string from = side_sources_ && side_sources_->count(r.name) ? "node '" + side_sources_->at(r.name) + "'"
+                                                                           : std::string("no node upstream");
+    throw std::runtime_error(p.name() + " = 0 reads the " + r.name + " published upstream, but " + from +
+                             " published one; set " + p.name());
+  }
+  throw std::logic_error("parameter '" + p.name() + "' of node '" + node_ + "' reads no side value");
 }
 
 }  // namespace avflow

@@ -36,15 +36,13 @@ struct ItemNumbering {
   uint64_t number(uint64_t j) const { return first + (j / run) * stride + j % run; }
 };
 
-// Side values: named integers one operator states in open() for others to
-// read in theirs (a sampler's steps per epoch, read by a trainer's
-// schedule), so a graph does not repeat a number that one node knows.
-// Sources open first, then every node in topological order.
-struct SideValue {
-  int64_t value = 0;
-  std::string node;  // who published it
-};
-using SideValues = std::map<std::string, SideValue>;
+// Side values (Publishes / Reads in the contract) as a run holds them:
+// each publishing node's values by name. Sources open first, then every node
+// in topological order, so a publisher opens before the nodes downstream.
+using SideValues = std::map<std::string, std::map<std::string, int64_t>>;
+// For one node: which node publishes each side value it reads (resolved by
+// validation from the graph's edges).
+using SideSources = std::map<std::string, std::string>;
 
 // Why close() is called.
 enum class CloseReason { kFinished, kCancelled, kFailed };
@@ -59,6 +57,8 @@ class Context {
   const std::string& node() const { return node_; }
   template <class T>
   T param(const Param<T>& p) const { return params_.get(p); }
+  template <class E>
+  E param(const EnumParam<E>& p) const { return params_.get(p); }
   const ParamSet& params() const { return params_; }
 
   // --- inputs (process only) ---
@@ -126,11 +126,19 @@ class Context {
   // from what they saved.
   bool resuming() const { return resuming_; }
 
-  // In open(): publishes a side value. Publishing a name another node
-  // published with a different value throws, naming both nodes.
+  // In open(): the checkpoint folder of the run ([graph] checkpoints, set
+  // once for every node); empty when the run keeps none.
+  const std::string& checkpoints() const { return checkpoints_; }
+
+  // In open(): publishes a side value the contract declares (Publishes).
   void publish(const std::string& name, int64_t value);
-  // In open(): a side value published by a node opened earlier, if any.
+  // In open(): the side value `name` (declared by Reads) as the node
+  // upstream that publishes it stated it; empty when it published none.
   std::optional<int64_t> published(const std::string& name) const;
+  // In open(): the parameter's value, or, when it is 0, the side value the
+  // contract reads into it (Reads::param). Throws when that is 0 and the
+  // node upstream published nothing.
+  int64_t param_or_read(const Param<int64_t>& p) const;
 
   // True once a cancellation (Ctrl-C, SIGTERM, a failure elsewhere) began.
   bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
@@ -146,7 +154,11 @@ class Context {
   void set_expected_sink(std::atomic<uint64_t>* sink) { expected_ = sink; }
   void set_numbering_sink(ItemNumbering* sink) { numbering_ = sink; }
   void set_resuming(bool resuming) { resuming_ = resuming; }
-  void set_side_values(SideValues* values) { side_values_ = values; }
+  void set_side_values(SideValues* values, const SideSources* sources) {
+    side_values_ = values;
+    side_sources_ = sources;
+  }
+  void set_checkpoints(std::string folder) { checkpoints_ = std::move(folder); }
 
  private:
   size_t index_of_input(const void* decl) const;
@@ -162,6 +174,8 @@ class Context {
   std::atomic<uint64_t>* expected_ = nullptr;
   ItemNumbering* numbering_ = nullptr;
   SideValues* side_values_ = nullptr;
+  const SideSources* side_sources_ = nullptr;
+  std::string checkpoints_;
   const Packet* packet_ = nullptr;
   size_t input_index_ = 0;
   uint64_t item_ = 0;

@@ -38,6 +38,8 @@ static std::vector<std::string> names_of(const V& v) {
 const PortSpec* Contract::input(const std::string& n) const { return find_named(inputs, n); }
 const PortSpec* Contract::output(const std::string& n) const { return find_named(outputs, n); }
 const ParamSpec* Contract::param(const std::string& n) const { return find_named(params, n); }
+const Publishes* Contract::published(const std::string& n) const { return find_named(publishes, n); }
+const Reads* Contract::read(const std::string& n) const { return find_named(reads, n); }
 std::vector<std::string> Contract::input_names() const { return names_of(inputs); }
 std::vector<std::string> Contract::output_names() const { return names_of(outputs); }
 std::vector<std::string> Contract::param_names() const { return names_of(params); }
@@ -61,6 +63,21 @@ void Contract::check(const std::string& op) const {
   for (const auto& p : params) {
     if (!seen.insert("param:" + p.name).second) fail("parameter '" + p.name + "' declared twice");
     if (p.name == "name" || p.name == "op") fail("parameter name '" + p.name + "' is reserved");
+  }
+  auto param_of_kind = [&](const std::string& name, ParamKind kind, const std::string& what) {
+    const ParamSpec* spec = param(name);
+    if (!spec || spec->kind != kind)
+      fail(what + " names '" + name + "', which is not one of its " + std::string(to_string(kind)) + " parameters");
+  };
+  for (const auto& p : publishes) {
+    if (!seen.insert("publishes:" + p.name).second) fail("side value '" + p.name + "' published twice");
+    if (!p.value_param.empty()) param_of_kind(p.value_param, ParamKind::kInt, "publishing '" + p.name + "'");
+    if (!p.when.empty()) param_of_kind(p.when, ParamKind::kBool, "publishing '" + p.name + "'");
+  }
+  for (const auto& r : reads) {
+    if (!seen.insert("reads:" + r.name).second) fail("side value '" + r.name + "' read twice");
+    if (!r.param.empty()) param_of_kind(r.param, ParamKind::kInt, "reading '" + r.name + "'");
+    if (!r.port.empty() && !input(r.port)) fail("reading '" + r.name + "' upstream of '" + r.port + "', which is not an input");
   }
 }
 

@@ -2,14 +2,19 @@
 //
 //   AVFLOW_CONTRACT(kPcm, kMel, kMels, kParallel);
 //
-// lists its ports, parameters and traits (and optionally a ParamsCheck). The engine derives everything else
-// from it: the operator's shape (source, function, multi-output, sink), the
-// tbb::flow node that runs it, graph validation, and `avflow ops` output.
+// lists its ports, parameters (single ones, enum ones and whole ParamGroups),
+// the rules among its parameters (ParamRule), the side values it publishes
+// and reads, and its traits. The engine derives everything else from it: the
+// operator's shape (source, function, multi-output, sink), the tbb::flow node
+// that runs it, graph validation, `avflow ops`, `avflow dot` and the
+// operator reference.
 #pragma once
 
+#include <concepts>
 #include <string>
 #include <vector>
 
+#include "engine/param_rules.h"
 #include "engine/params.h"
 #include "engine/ports.h"
 
@@ -34,15 +39,38 @@ inline constexpr struct HoldsInputsTrait {} kHoldsInputs{};
 
 class Registry;
 
-// A check across an operator's parameters (k must divide the batch size, a
-// policy name must be registered) that validation runs once every parameter
-// passed its own type and range check, so `avflow check` refuses the graph
-// before anything runs. Each problem names the parameter it is about (empty:
-// the node as a whole).
-struct ParamProblem {
-  std::string param;
-  std::string message;
+// Parameters (and rules among them) that several operators take whole,
+// declared once: the decode settings, a training schedule. A struct of
+// Param members with a `group()` listing them goes into AVFLOW_CONTRACT as
+// it is.
+struct ParamGroup {
+  std::vector<ParamSpec> params;
+  std::vector<ParamRule> rules;
 };
+
+// Side values: named integers a node states in its open() (Context::publish)
+// for the nodes downstream of it, so a graph does not repeat a number one
+// node knows (a sampler's steps per epoch, read by the trainer's schedule).
+// Declared in the contract, so `avflow check` finds a reader without a
+// publisher upstream, or a reader set to a value its publisher contradicts,
+// and `avflow dot` draws them.
+struct Publishes {
+  std::string name;
+  std::string doc;
+  std::string value_param;  // the value is this parameter's, known before the run; empty: computed in open()
+  std::string when;         // a bool parameter that turns publishing off; empty: always published
+};
+struct Reads {
+  std::string name;
+  std::string param;  // the int parameter whose 0 means "the published value"; empty: always read
+  std::string port;   // the input whose upstream publishes it; empty: any input's
+  std::string doc;
+  bool optional = false;  // without a publisher upstream the node goes on without it
+};
+
+// A check across an operator's parameters that needs code beyond a
+// ParamRule (a policy name must be registered), run alongside the rules.
+// Each problem names the parameter it is about (empty: the node as a whole).
 using ParamsCheckFn = std::vector<ParamProblem> (*)(const ParamSet& params, const Registry& registry);
 struct ParamsCheck {
   ParamsCheckFn fn;
@@ -66,11 +94,16 @@ struct Contract {
   bool one_to_one = false;
   bool holds_inputs = false;
   ParamsCheckFn params_check = nullptr;
+  std::vector<ParamRule> rules;
+  std::vector<Publishes> publishes;
+  std::vector<Reads> reads;
 
   Shape shape() const;
   const PortSpec* input(const std::string& name) const;
   const PortSpec* output(const std::string& name) const;
   const ParamSpec* param(const std::string& name) const;
+  const Publishes* published(const std::string& name) const;
+  const Reads* read(const std::string& name) const;
   std::vector<std::string> input_names() const;
   std::vector<std::string> output_names() const;
   std::vector<std::string> param_names() const;
@@ -87,6 +120,17 @@ namespace detail {
 template <class T> void add_to(Contract& c, const In<T>& p) { c.inputs.push_back(p.spec); }
 template <class T> void add_to(Contract& c, const Out<T>& p) { c.outputs.push_back(p.spec); }
 template <class T> void add_to(Contract& c, const Param<T>& p) { c.params.push_back(p.spec); }
+template <class E> void add_to(Contract& c, const EnumParam<E>& p) { c.params.push_back(p.spec); }
+inline void add_to(Contract& c, const ParamGroup& g) {
+  c.params.insert(c.params.end(), g.params.begin(), g.params.end());
+  c.rules.insert(c.rules.end(), g.rules.begin(), g.rules.end());
+}
+template <class G>
+  requires requires(const G& g) { { g.group() } -> std::convertible_to<ParamGroup>; }
+void add_to(Contract& c, const G& g) { add_to(c, g.group()); }
+inline void add_to(Contract& c, ParamRule r) { c.rules.push_back(std::move(r)); }
+inline void add_to(Contract& c, Publishes p) { c.publishes.push_back(std::move(p)); }
+inline void add_to(Contract& c, Reads r) { c.reads.push_back(std::move(r)); }
 inline void add_to(Contract& c, ParallelTrait) { c.concurrency = Concurrency::kParallel; }
 inline void add_to(Contract& c, DropOnCancelTrait) { c.on_cancel = OnCancel::kDrop; }
 inline void add_to(Contract& c, OneToOneTrait) { c.one_to_one = true; }

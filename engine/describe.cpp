@@ -31,6 +31,21 @@ std::string traits_text(const Contract& c) {
   return s;
 }
 
+std::string publishes_text(const Publishes& p) {
+  std::string s = p.name;
+  if (!p.value_param.empty()) s += " (= " + p.value_param + ")";
+  if (!p.when.empty()) s += " (when " + p.when + ")";
+  return s;
+}
+
+std::string reads_text(const Reads& r) {
+  std::string s = r.name;
+  if (!r.param.empty()) s += " (into " + r.param + " when it is 0)";
+  if (!r.port.empty()) s += " (from upstream of " + r.port + ")";
+  if (r.optional) s += " (optional)";
+  return s;
+}
+
 }  // namespace
 
 std::string describe_operator(const OperatorInfo& op) {
@@ -57,6 +72,18 @@ std::string describe_operator(const OperatorInfo& op) {
     std::string cons = constraint_text(p);
     if (!cons.empty()) os << ", " << cons;
     os << "\n";
+  }
+  if (!c.rules.empty()) {
+    os << "\nRules:\n";
+    for (const auto& r : c.rules) os << "  " << r.text << "\n";
+  }
+  if (!c.publishes.empty()) {
+    os << "\nPublishes (side values for nodes downstream):\n";
+    for (const auto& p : c.publishes) os << "  " << publishes_text(p) << (p.doc.empty() ? "" : "  " + p.doc) << "\n";
+  }
+  if (!c.reads.empty()) {
+    os << "\nReads (side values a node upstream publishes):\n";
+    for (const auto& r : c.reads) os << "  " << reads_text(r) << (r.doc.empty() ? "" : "  " + r.doc) << "\n";
   }
   return os.str();
 }
@@ -107,6 +134,17 @@ std::string operators_markdown(const Registry& registry) {
            << constraint_text(p) << " | " << p.doc << " |\n";
       os << "\n";
     }
+    if (!c.rules.empty()) {
+      os << "Rules:\n\n";
+      for (const auto& r : c.rules) os << "- " << r.text << "\n";
+      os << "\n";
+    }
+    if (!c.publishes.empty() || !c.reads.empty()) {
+      os << "| side value | direction | doc |\n|---|---|---|\n";
+      for (const auto& p : c.publishes) os << "| `" << publishes_text(p) << "` | publishes | " << p.doc << " |\n";
+      for (const auto& r : c.reads) os << "| `" << reads_text(r) << "` | reads | " << r.doc << " |\n";
+      os << "\n";
+    }
   }
   for (const auto& kind : registry.extension_kinds()) {
     os << "## Extensions: " << kind << "\n\n| name | doc |\n|---|---|\n";
@@ -145,6 +183,11 @@ std::string graph_to_dot(const ResolvedGraph& g) {
     os << "  \"" << esc(from.name) << "\" -> \"" << esc(to.name) << "\" [label=\"" << esc(out.name) << " -> "
        << esc(in.name) << "\\n<" << esc(std::string(out.type->name)) << ">\"];\n";
   }
+  // Side values: dashed, from the publisher to each node that reads one.
+  for (const auto& n : g.nodes)
+    for (const auto& [value, source] : n.side_sources)
+      os << "  \"" << esc(source) << "\" -> \"" << esc(n.name) << "\" [style=dashed, label=\"" << esc(value)
+         << "\"];\n";
   os << "}\n";
   return os.str();
 }

@@ -728,7 +728,8 @@ RunResult Executor::run() {
     ctx.bind(&no_emit);
     ctx.set_expected_sink(&s.counters.expected);
     ctx.set_resuming(m.graph.settings.resume);
-    ctx.set_side_values(&m.side_values);
+    ctx.set_side_values(&m.side_values, &s.spec->side_sources);
+    ctx.set_checkpoints(m.graph.settings.checkpoints);
     if (s.contract->shape() == Shape::kSource) ctx.set_numbering_sink(&s.numbering);
     try {
       s.op->open(ctx);

@@ -229,12 +229,14 @@ class Loader {
                                         std::to_string(m));
         else if (top || !settings_seen_)
           spec.settings.max_in_flight = m;
-      } else if (key == "name" || key == "doc" || key == "max_in_flight") {
+      } else if (key == "checkpoints" && v.is_string()) {
+        if (top || spec.settings.checkpoints.empty()) spec.settings.checkpoints = v.as_string()->get();
+      } else if (key == "name" || key == "doc" || key == "max_in_flight" || key == "checkpoints") {
         error(where(v, file), "", "[graph] " + key + " has the wrong type (" + type_name(v) + ")");
       } else {
         error(where(v, file), "",
               "unknown [graph] key '" + key + "'" +
-                  did_you_mean(key, {"name", "doc", "max_in_flight"}));
+                  did_you_mean(key, {"name", "doc", "max_in_flight", "checkpoints"}));
       }
     }
     settings_seen_ = true;
@@ -363,10 +365,13 @@ void apply_overrides(GraphSpec& spec, const std::vector<Override>& overrides) {
         spec.settings.name = std::get<std::string>(o.value);
       } else if (o.param == "resume" && std::holds_alternative<bool>(o.value)) {
         spec.settings.resume = std::get<bool>(o.value);
+      } else if (o.param == "checkpoints" && std::holds_alternative<std::string>(o.value)) {
+        spec.settings.checkpoints = std::get<std::string>(o.value);
       } else {
         errors.push_back({o.where, "", set + "graph." + o.param +
                                            ": settable graph keys are max_in_flight (integer in " +
-                                           max_in_flight_range() + "), name and resume (true or false)"});
+                                           max_in_flight_range() + "), name, checkpoints (a folder) and resume "
+                                           "(true or false)"});
       }
       continue;
     }

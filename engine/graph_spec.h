@@ -69,6 +69,10 @@ struct GraphSettings {
   std::string name;
   std::string doc;
   int64_t max_in_flight = 32;
+  // The run's checkpoint folder, one for every node that saves or resumes
+  // state (a trainer writes it, a sampler resumes from it): [graph]
+  // checkpoints or --set graph.checkpoints=DIR; empty: no checkpoints.
+  std::string checkpoints;
   // Set by `avflow run --resume` (or --set graph.resume=true), not in files:
   // operators that saved state continue from it (Context::resuming()).
   bool resume = false;

@@ -4,12 +4,17 @@
 //
 //   static inline const Param<int64_t> kMels{"n_mels", 96, Range{8, 512}, "mel filters"};
 //   static inline const Param<std::string> kFill{"fill", "zero", Choices{"zero", "mean"}, "..."};
+//   static inline const EnumParam<Window> kWindow{"window", Window::kHann,
+//                                                 {{"hann", Window::kHann}, {"hamming", Window::kHamming}}, "..."};
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <initializer_list>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -100,6 +105,39 @@ template <>
 inline Param<std::string>::Param(const char* name, std::string def, const char* doc)
     : Param(name, std::move(def), Range{}, doc) {}
 
+// A parameter naming one value of an enum: a string parameter whose choices
+// are the table's names, read as the enum. The one place a name maps to its
+// value, for validation, `avflow ops` and the operator alike.
+template <class E>
+struct EnumParam {
+  ParamSpec spec;
+  std::vector<std::pair<std::string, E>> table;
+
+  EnumParam(const char* name, E def, std::initializer_list<std::pair<const char*, E>> names, const char* doc)
+      : spec{name, ParamKind::kString, std::nullopt, {}, {}, doc} {
+    for (const auto& [text, value] : names) {
+      table.emplace_back(text, value);
+      spec.choices.push_back(text);
+      if (value == def) spec.default_value = ParamValue(std::string(text));
+    }
+    if (!spec.default_value) throw std::logic_error(std::string("enum parameter '") + name + "': default not in its table");
+  }
+
+  const std::string& name() const { return spec.name; }
+  // The value a validated name stands for.
+  E value_of(const std::string& text) const {
+    for (const auto& [n, v] : table)
+      if (n == text) return v;
+    throw std::logic_error("parameter '" + spec.name + "': '" + text + "' is not one of its choices");
+  }
+  // The name a value has in graphs.
+  const std::string& name_of(E value) const {
+    for (const auto& [n, v] : table)
+      if (v == value) return n;
+    throw std::logic_error("parameter '" + spec.name + "': a value without a name");
+  }
+};
+
 // Resolved values of one node's parameters, every declared one present
 // (graph value, override or default) after validation.
 class ParamSet {
@@ -112,6 +150,10 @@ class ParamSet {
   template <class T>
   T get(const Param<T>& p) const {
     return static_cast<T>(std::get<typename Param<T>::Storage>(raw(p.name())));
+  }
+  template <class E>
+  E get(const EnumParam<E>& p) const {
+    return p.value_of(std::get<std::string>(raw(p.name())));
   }
 
  private:

@@ -126,6 +126,7 @@ class Validator {
     if (out_.nodes.empty() && errors_.empty())
       error({spec_.file}, "", "the graph has no nodes");
     if (errors_.empty()) order_topologically();
+    if (errors_.empty()) resolve_side_values();
     if (!errors_.empty()) throw GraphError(std::move(errors_));
     return std::move(out_);
   }
@@ -199,20 +200,99 @@ class Validator {
     }
   }
 
-  // The operator's own check across its parameters (Contract::params_check).
+  // Where a node's parameter is set: its value's line, else the node's.
+  static SourceLocation param_where(const NodeSpec& n, const std::string& param) {
+    for (const auto& given : n.params)
+      if (given.name == param) return given.where;
+    return n.where;
+  }
+
+  // The rules across the operator's parameters (Contract::rules) and its
+  // own check (Contract::params_check).
   void check_params_together(const NodeSpec& n, const OperatorInfo& op, const ParamSet& params) {
-    if (!op.contract.params_check) return;
-    std::vector<ParamProblem> problems;
-    try {
-      problems = op.contract.params_check(params, registry_);
-    } catch (const std::exception& e) {
-      problems.push_back({"", e.what()});
+    std::vector<ParamProblem> problems = broken_rules(op.contract.rules, params);
+    if (op.contract.params_check) {
+      try {
+        auto more = op.contract.params_check(params, registry_);
+        problems.insert(problems.end(), more.begin(), more.end());
+      } catch (const std::exception& e) {
+        problems.push_back({"", e.what()});
+      }
     }
-    for (const auto& p : problems) {
-      SourceLocation where = n.where;
-      for (const auto& given : n.params)
-        if (given.name == p.param) where = given.where;
-      error(where, n.name, p.param.empty() ? p.message : "parameter '" + p.param + "' " + p.message);
+    for (const auto& p : problems)
+      error(param_where(n, p.param), n.name, p.param.empty() ? p.message : "parameter '" + p.param + "' " + p.message);
+  }
+
+  const NodeSpec& node_spec(const std::string& name) const {
+    for (const auto& n : spec_.nodes)
+      if (n.name == name) return n;
+    throw std::logic_error("no node '" + name + "'");
+  }
+
+  // Whether a node publishes a side value in this graph (its `when` switch).
+  static bool publishes(const ResolvedNode& n, const std::string& name) {
+    const Publishes* p = n.op->contract.published(name);
+    return p && (p->when.empty() || std::get<bool>(n.params.raw(p->when)));
+  }
+
+  // Every side value a node reads comes from exactly one node upstream of
+  // it (of the named input, when the contract names one), and a value the
+  // reader sets itself agrees with one its publisher's parameters fix.
+  void resolve_side_values() {
+    std::vector<std::vector<std::pair<size_t, size_t>>> into(out_.nodes.size());  // node -> (from node, to port)
+    for (const auto& e : out_.edges) into[e.to_node].push_back({e.from_node, e.to_port});
+    for (size_t i = 0; i < out_.nodes.size(); ++i) {
+      ResolvedNode& reader = out_.nodes[i];
+      const Contract& c = reader.op->contract;
+      for (const Reads& r : c.reads) {
+        const bool reads_param = !r.param.empty();
+        const int64_t own = reads_param ? std::get<int64_t>(reader.params.raw(r.param)) : 0;
+        // Upstream nodes, breadth first, nearest first.
+        std::vector<size_t> frontier;
+        std::set<size_t> seen;
+        for (const auto& [from, port] : into[i])
+          if (r.port.empty() || c.inputs[port].name == r.port)
+            if (seen.insert(from).second) frontier.push_back(from);
+        std::vector<size_t> sources;
+        for (size_t k = 0; k < frontier.size(); ++k) {
+          const size_t u = frontier[k];
+          if (publishes(out_.nodes[u], r.name)) {
+            sources.push_back(u);
+            continue;  // what a publisher's own upstream publishes is hidden behind it
+          }
+          for (const auto& [from, port] : into[u])
+            if (seen.insert(from).second) frontier.push_back(from);
+        }
+        const NodeSpec& spec = node_spec(reader.name);
+        const std::string upstream = r.port.empty() ? "upstream" : "upstream of input '" + r.port + "'";
+        if (sources.size() > 1) {
+          std::string names;
+          for (size_t u : sources) names += (names.empty() ? "'" : ", '") + out_.nodes[u].name + "'";
+          error(param_where(spec, r.param), reader.name,
+                "reads side value '" + r.name + "', which several nodes " + upstream + " publish (" + names +
+                    "); keep one");
+          continue;
+        }
+        if (sources.empty()) {
+          if (!r.optional && (!reads_param || own == 0))
+            error(param_where(spec, r.param), reader.name,
+                  (reads_param ? "parameter '" + r.param + "' = 0 reads" : std::string("reads")) + " side value '" +
+                      r.name + "', but no node " + upstream + " publishes it" +
+                      (reads_param ? "; set " + r.param + " or connect a node that publishes it" : std::string()));
+          continue;
+        }
+        const ResolvedNode& source = out_.nodes[sources.front()];
+        reader.side_sources[r.name] = source.name;
+        const Publishes& p = *source.op->contract.published(r.name);
+        if (reads_param && own != 0 && !p.value_param.empty()) {
+          const int64_t theirs = std::get<int64_t>(source.params.raw(p.value_param));
+          if (theirs != own)
+            error(param_where(spec, r.param), reader.name,
+                  "parameter '" + r.param + "' = " + std::to_string(own) + " contradicts " + source.name + "." +
+                      p.value_param + " = " + std::to_string(theirs) + " (its " + r.name + "); set " + r.param +
+                      " = 0 to take it");
+        }
+      }
     }
   }
 

@@ -8,6 +8,7 @@
 // wires.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct ResolvedNode {
   const OperatorInfo* op;
   ParamSet params;
   SourceLocation where;
+  // Each side value the node reads (Contract::reads) -> the node upstream
+  // that publishes it.
+  std::map<std::string, std::string> side_sources;
 };
 
 struct ResolvedEdge {

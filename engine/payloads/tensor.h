@@ -34,8 +34,17 @@ class Tensor {
   std::vector<int64_t> sizes() const;
   std::string str() const;  // "8x96x301 float cpu"
 
+  // A batch's items (their source item numbers, Context::item()) in the
+  // order of its first dimension; empty for a tensor that is no batch.
+  const std::vector<uint64_t>& items() const { return items_; }
+  Tensor& with_items(std::vector<uint64_t> items) {
+    items_ = std::move(items);
+    return *this;
+  }
+
  private:
   std::shared_ptr<const at::Tensor> t_;
+  std::vector<uint64_t> items_;
 };
 
 std::string describe(const Tensor& t);

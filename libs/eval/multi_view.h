@@ -5,7 +5,7 @@
 // 0, the last ends at the end; all at 0 when the file is shorter than a
 // clip) times the three crops left, center and right: 10 x 3 = 30 views.
 // Audio: the same clip starts, no crops: 10 views. Predictions of a file's
-// views are averaged (test_accuracy.h).
+// views are averaged (multi_view_accuracy.h).
 #pragma once
 
 #include <string>

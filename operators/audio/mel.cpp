@@ -57,24 +57,28 @@ class Mel final : public Operator {
   static inline const Param<double> kFMin{"f_min", 0.0, Range{0.0, 192000.0}, "lowest filter edge in Hz"};
   static inline const Param<double> kFMax{"f_max", 0.0, Range{0.0, 192000.0},
                                           "highest filter edge in Hz; 0: sample_rate / 2"};
-  static inline const Param<std::string> kWindow{"window", "hann", Choices{"hann", "hamming"},
-                                                 "periodic window (as torch.hann_window / hamming_window)"};
-  static inline const Param<std::string> kScale{"mel_scale", "slaney", Choices{"slaney", "htk"},
-                                                "slaney: linear below 1 kHz, log above; htk: 2595 log10(1 + f/700)"};
-  static inline const Param<std::string> kNorm{"norm", "slaney", Choices{"slaney", "none"},
+  static inline const EnumParam<MelWindow> kWindow{"window", MelWindow::kHann,
+                                                  {{"hann", MelWindow::kHann}, {"hamming", MelWindow::kHamming}},
+                                                  "periodic window (as torch.hann_window / hamming_window)"};
+  static inline const EnumParam<MelScale> kScale{"mel_scale", MelScale::kSlaney,
+                                                 {{"slaney", MelScale::kSlaney}, {"htk", MelScale::kHtk}},
+                                                 "slaney: linear below 1 kHz, log above; htk: 2595 log10(1 + f/700)"};
+  static inline const EnumParam<MelNorm> kNorm{"norm", MelNorm::kSlaney,
+                                               {{"slaney", MelNorm::kSlaney}, {"none", MelNorm::kNone}},
                                                "slaney: each triangle scaled by 2 / (f_high - f_low); none: peak 1"};
   static inline const Param<double> kPower{"power", 2.0, Range{0.1, 4.0},
                                            "exponent of the STFT magnitude: 1 magnitude, 2 power"};
   static inline const Param<bool> kCenter{"center", true, "pad n_fft/2 on each side so frames centre on t*hop"};
-  static inline const Param<std::string> kPadMode{"pad_mode", "reflect", Choices{"reflect", "constant"},
-                                                  "padding when center = true: mirrored or zeros"};
-  static inline const Param<std::string> kLog{
-      "log", "offset", Choices{"offset", "clamp", "none"},
+  static inline const EnumParam<MelPad> kPadMode{"pad_mode", MelPad::kReflect,
+                                                 {{"reflect", MelPad::kReflect}, {"constant", MelPad::kConstant}},
+                                                 "padding when center = true: mirrored or zeros"};
+  static inline const EnumParam<MelLog> kLog{
+      "log", MelLog::kOffset, {{"offset", MelLog::kOffset}, {"clamp", MelLog::kClamp}, {"none", MelLog::kNone}},
       "natural log of log_eps + x (offset), of max(x, log_eps) (clamp), or none"};
   static inline const Param<double> kLogEps{"log_eps", 1e-6, Range{1e-30, 1.0}, "offset or floor of the log"};
   static inline const Param<std::string> kDevice = device_param();
   AVFLOW_CONTRACT(kPcm, kMel, kRate, kFft, kWinLength, kHop, kMels, kFMin, kFMax, kWindow, kScale, kNorm, kPower,
-                  kCenter, kPadMode, kLog, kLogEps, kDevice, kOneToOne, kParallel);
+                  kCenter, kPadMode, kLog, kLogEps, kDevice, not_above(kWinLength, kFft), kOneToOne, kParallel);
 
   void open(Context& ctx) override {
     MelSettings s;
@@ -85,14 +89,13 @@ class Mel final : public Operator {
     s.n_mels = ctx.param(kMels);
     s.f_min = ctx.param(kFMin);
     s.f_max = ctx.param(kFMax);
-    s.window = ctx.param(kWindow) == "hann" ? MelWindow::kHann : MelWindow::kHamming;
-    s.scale = ctx.param(kScale) == "slaney" ? MelScale::kSlaney : MelScale::kHtk;
-    s.norm = ctx.param(kNorm) == "slaney" ? MelNorm::kSlaney : MelNorm::kNone;
+    s.window = ctx.param(kWindow);
+    s.scale = ctx.param(kScale);
+    s.norm = ctx.param(kNorm);
     s.power = ctx.param(kPower);
     s.center = ctx.param(kCenter);
-    s.pad = ctx.param(kPadMode) == "reflect" ? MelPad::kReflect : MelPad::kConstant;
-    const std::string log = ctx.param(kLog);
-    s.log = log == "offset" ? MelLog::kOffset : log == "clamp" ? MelLog::kClamp : MelLog::kNone;
+    s.pad = ctx.param(kPadMode);
+    s.log = ctx.param(kLog);
     s.log_eps = ctx.param(kLogEps);
     s.device = resolve_device(ctx.param(kDevice));
     mel_ = std::make_unique<const MelSpectrogram>(s);

@@ -35,26 +35,25 @@ using namespace avflow::random;
 
 class SpecMask final : public Operator {
  public:
+  enum class Fill { kZero, kMean };
+
   static inline const In<Tensor> kIn{"in", "spectrogram [F, T], [C, F, T] or a batch [B, C, F, T]"};
   static inline const Out<Tensor> kOut{"out", "the same shape, with masked bands filled"};
-  static inline const Param<std::string> kAxis{
-      "axis", "either", Choices{"either", "time", "frequency", "both"},
+  static inline const EnumParam<Axis> kAxis{
+      "axis", Axis::kEither,
+      {{"either", Axis::kEither}, {"time", Axis::kTime}, {"frequency", Axis::kFreq}, {"both", Axis::kBoth}},
       "either: time or frequency at random (1/2 each); both: one band on each axis"};
   static inline const Param<double> kMaxFraction{"max_fraction", 0.25, Range{0.0, 1.0},
                                                  "largest band as a fraction of the axis length"};
-  static inline const Param<std::string> kFill{"fill", "zero", Choices{"zero", "mean"},
+  static inline const EnumParam<Fill> kFill{"fill", Fill::kZero, {{"zero", Fill::kZero}, {"mean", Fill::kMean}},
                                                "value of masked entries: 0 or the spectrogram's mean"};
   static inline const Param<int64_t> kSeed{"seed", 0, "random seed; output depends on (seed, item, input)"};
   AVFLOW_CONTRACT(kIn, kOut, kAxis, kMaxFraction, kFill, kSeed, kOneToOne, kParallel);
 
   void open(Context& ctx) override {
-    const std::string axis = ctx.param(kAxis);
-    axis_ = axis == "either"      ? Axis::kEither
-            : axis == "time"      ? Axis::kTime
-            : axis == "frequency" ? Axis::kFreq
-                                  : Axis::kBoth;
+    axis_ = ctx.param(kAxis);
     max_fraction_ = ctx.param(kMaxFraction);
-    fill_mean_ = ctx.param(kFill) == "mean";
+    fill_mean_ = ctx.param(kFill) == Fill::kMean;
     seed_ = static_cast<uint64_t>(ctx.param(kSeed));
   }
 
@@ -74,7 +73,6 @@ class SpecMask final : public Operator {
   }
 
  private:
-  enum class Axis { kEither, kTime, kFreq, kBoth };
 
   // Masks one spectrogram `out` (a view) in place; `in` is its unmasked input.
   void mask(at::Tensor out, const at::Tensor& in, uint64_t item, uint64_t b) const {

@@ -10,7 +10,7 @@
 // A training request (view -1) gets a clip at a random position, drawn from
 // (seed, item number), uniform over the file. A test request gets view v of
 // multi-view testing: clip v / crops of `clips` uniformly spaced ones
-// (test_views.h) and, for video, crop v % crops (left, center, right; a
+// (libs/eval/multi_view.h) and, for video, crop v % crops (left, center, right; a
 // single crop is the centre) of `test_crop` pixels. A file shorter than the
 // clip repeats its last frame and pads its audio with silence. Outputs: the
 // frames uint8 [T, H, W, 3] (with video = true), the audio float [samples]
@@ -25,11 +25,12 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "libs/random/item_random.h"
-#include "operators/eval/clip_request.h"
 #include "libs/eval/multi_view.h"
 #include "libs/media/media_decoder.h"
+#include "libs/random/item_random.h"
 #include "libs/video/crop_box.h"
+#include "operators/eval/clip_request.h"
+#include "operators/media/decode_params.h"
 
 namespace avflow::ops {
 
@@ -44,44 +45,33 @@ class ClipReader final : public Operator {
   static inline const Out<Tensor> kVideo{"video", "the clip's frames, uint8 [T, H, W, 3]"};
   static inline const Out<Tensor> kAudio{"audio", "the clip's audio, float32 [samples] (mono)"};
   static inline const Out<Tensor> kLabel{"label", "the file's class, int64 scalar"};
-  static inline const Param<int64_t> kFrames{"frames", 32, Range{1, 4096}, "frames per clip (T)"};
-  static inline const Param<double> kFps{"fps", 10.0, Range{0.1, 240.0}, "frame rate of the clip"};
-  static inline const Param<int64_t> kShortSide{"short_side", 0, Range{0, 8192},
-                                                "shorter side of the frames in pixels; 0 keeps the file's"};
+  static inline const ops::DecodeParams kDecode{{.fps = 10.0, .short_side = 0, .frames = 32, .stereo = false}};
   static inline const Param<int64_t> kTestCrop{"test_crop", 158, Range{0, 8192},
                                                "test views: square crop in pixels (0: none)"};
-  static inline const Param<bool> kWantVideo{"video", true, "read the frames"};
-  static inline const Param<bool> kWantAudio{"audio", true, "read the audio"};
+  static inline const ops::TrackSwitches kTracks;
   static inline const Param<double> kAudioSeconds{"audio_seconds", 0.0, Range{0.0, 600.0},
                                                   "audio per clip in seconds; 0: the span of the frames"};
-  static inline const Param<int64_t> kSampleRate{"sample_rate", 48000, Range{8000, 192000}, "audio rate in Hz"};
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the training clips' positions"};
-  AVFLOW_CONTRACT(kRequest, kVideo, kAudio, kLabel, kFrames, kFps, kShortSide, kTestCrop, kWantVideo, kWantAudio,
-                  kAudioSeconds, kSampleRate, kSeed, kParallel);
+  AVFLOW_CONTRACT(kRequest, kVideo, kAudio, kLabel, kDecode, kTestCrop, kTracks, kAudioSeconds, kSeed, kParallel);
 
   void open(Context& ctx) override {
-    frames_ = ctx.param(kFrames);
-    fps_ = ctx.param(kFps);
-    video_ = ctx.param(kWantVideo);
-    audio_ = ctx.param(kWantAudio);
-    if (!video_ && !audio_) throw std::invalid_argument("reads neither video nor audio: set video or audio to true");
-    rate_ = ctx.param(kSampleRate);
+    settings_ = kDecode.settings(ctx);
+    frames_ = ctx.param(kDecode.frames);
+    fps_ = settings_.fps;
+    video_ = ctx.param(kTracks.video);
+    audio_ = ctx.param(kTracks.audio);
+    rate_ = settings_.sample_rate;
     audio_seconds_ = ctx.param(kAudioSeconds) > 0 ? ctx.param(kAudioSeconds) : static_cast<double>(frames_) / fps_;
     clip_seconds_ = video_ ? std::max(static_cast<double>(frames_) / fps_, audio_ ? audio_seconds_ : 0.0) : audio_seconds_;
-    short_side_ = ctx.param(kShortSide);
     test_crop_ = ctx.param(kTestCrop);
     seed_ = static_cast<uint64_t>(ctx.param(kSeed));
   }
 
   void process(Context& ctx) override {
     const ClipRequest& r = ctx.input(kRequest);
-    media::DecodeSettings settings;
+    media::DecodeSettings settings = settings_;
     settings.video = video_;
     settings.audio = audio_;
-    settings.fps = fps_;
-    settings.short_side = short_side_;
-    settings.sample_rate = rate_;
-    settings.channels = 1;
     const double duration = duration_of(r.path, settings);
     std::string crop;
     if (r.view >= 0) {
@@ -138,7 +128,8 @@ class ClipReader final : public Operator {
 
   std::mutex mu_;
   std::map<std::string, double> durations_;
-  int64_t frames_ = 32, rate_ = 48000, short_side_ = 0, test_crop_ = 158;
+  int64_t frames_ = 32, rate_ = 48000, test_crop_ = 158;
+  media::DecodeSettings settings_;
   double fps_ = 10, audio_seconds_ = 3.2, clip_seconds_ = 3.2;
   bool video_ = true, audio_ = true;
   uint64_t seed_ = 0;

@@ -1,7 +1,7 @@
 // ClipRequest payload: "read a clip of this labelled file", what the
 // labelled_clips source asks clip_reader for. Training requests leave the
 // position to the reader (a random clip); test requests name one view of
-// multi-view testing (test_views.h).
+// multi-view testing (libs/eval/multi_view.h).
 #pragma once
 
 #include <cstdint>

@@ -32,36 +32,50 @@ namespace avflow::ops {
 
 using namespace avflow::datasets;
 
+enum class Dataset { kUcf101, kHmdb51, kEsc50 };
+enum class Part { kTrain, kTest };
+
 class LabelledClips final : public Operator {
  public:
   static inline const Out<ClipRequest> kRequest{"request", "a labelled file, and for tests the view to read"};
-  static inline const Param<std::string> kDataset{"dataset", "ucf101", Choices{"ucf101", "hmdb51", "esc50"},
-                                                  "the data set's layout"};
+  static inline const EnumParam<Dataset> kDataset{
+      "dataset", Dataset::kUcf101,
+      {{"ucf101", Dataset::kUcf101}, {"hmdb51", Dataset::kHmdb51}, {"esc50", Dataset::kEsc50}},
+      "the data set's layout"};
   static inline const Param<std::string> kRoot{"root", kRequired, "the folder holding the layout's folders"};
   static inline const Param<int64_t> kSplit{"split", 1, Range{1, 5}, "UCF101 / HMDB51: split 1-3; ESC-50: test fold 1-5"};
-  static inline const Param<std::string> kPart{"part", "train", Choices{"train", "test"},
-                                               "train: the training files, shuffled; test: every view of the test files"};
+  static inline const EnumParam<Part> kPart{"part", Part::kTrain, {{"train", Part::kTrain}, {"test", Part::kTest}},
+                                            "train: the training files, shuffled; test: every view of the test files"};
   static inline const Param<int64_t> kEpochs{"epochs", 1, Range{1, 100000}, "train: passes over the files"};
   static inline const Param<int64_t> kClips{"clips", 10, Range{1, 1000}, "test: uniformly spaced clips per file"};
   static inline const Param<int64_t> kCrops{"crops", 3, Range{1, 3}, "test: crops per clip (3: left, center, right; 1: center)"};
   static inline const Param<int64_t> kSeed{"seed", 0, "shuffling seed"};
   static inline const Param<bool> kCheckFiles{"check_files", true, "refuse a split whose listed files are missing"};
-  AVFLOW_CONTRACT(kRequest, kDataset, kRoot, kSplit, kPart, kEpochs, kClips, kCrops, kSeed, kCheckFiles);
+  // UCF101 and HMDB51 have three splits, ESC-50 five folds.
+  static std::optional<ParamProblem> split_in_range(const ParamSet& p) {
+    if (p.get(kDataset) == Dataset::kEsc50 || p.get(kSplit) <= 3) return std::nullopt;
+    return ParamProblem{kSplit.name(), "= " + std::to_string(p.get(kSplit)) + ", but " +
+                                           kDataset.name_of(p.get(kDataset)) + " has splits 1 to 3"};
+  }
+  AVFLOW_CONTRACT(kRequest, kDataset, kRoot, kSplit, kPart, kEpochs, kClips, kCrops, kSeed, kCheckFiles,
+                  rule("split is 1 to 3 for ucf101 and hmdb51, 1 to 5 for esc50", &LabelledClips::split_in_range),
+                  Publishes{.name = "classes", .doc = "classes of the data set (a classifier's output size)"},
+                  Publishes{.name = "epoch_items", .doc = "items per epoch (a trainer's schedule)"},
+                  Publishes{.name = "epochs", .doc = "passes over the files", .value_param = "epochs"});
 
   void open(Context& ctx) override {
     const std::filesystem::path root = ctx.param(kRoot);
-    const std::string dataset = ctx.param(kDataset);
+    const Dataset set = ctx.param(kDataset);
+    const std::string dataset = kDataset.name_of(set);
     const int split = static_cast<int>(ctx.param(kSplit));
-    if (dataset != "esc50" && split > 3)
-      throw std::invalid_argument(dataset + " has splits 1 to 3, not " + std::to_string(split));
     const datasets::LayoutOptions options{.require_files = ctx.param(kCheckFiles)};
     const datasets::LabelledSplit s =
-        dataset == "ucf101"   ? datasets::read_ucf101(root / "UCF-101", root / "ucfTrainTestlist", split, options)
-        : dataset == "hmdb51" ? datasets::read_hmdb51(root / "hmdb51_org", root / "testTrainMulti_7030_splits", split, options)
-                              : datasets::read_esc50(root / "ESC-50-master", split, options);
-    test_ = ctx.param(kPart) == "test";
+        set == Dataset::kUcf101   ? datasets::read_ucf101(root / "UCF-101", root / "ucfTrainTestlist", split, options)
+        : set == Dataset::kHmdb51 ? datasets::read_hmdb51(root / "hmdb51_org", root / "testTrainMulti_7030_splits", split, options)
+                                  : datasets::read_esc50(root / "ESC-50-master", split, options);
+    test_ = ctx.param(kPart) == Part::kTest;
     files_ = test_ ? s.test : s.train;
-    if (files_.empty()) throw std::runtime_error("the " + ctx.param(kPart) + " part of " + dataset + " split " +
+    if (files_.empty()) throw std::runtime_error("the " + kPart.name_of(ctx.param(kPart)) + " part of " + dataset + " split " +
                                                  std::to_string(split) + " in " + root.string() + " is empty");
     epochs_ = test_ ? 1 : ctx.param(kEpochs);
     clips_ = static_cast<int>(ctx.param(kClips));
@@ -73,7 +87,7 @@ class LabelledClips final : public Operator {
     classes_ = s.classes;
     ctx.expect_items(per_epoch_ * static_cast<size_t>(epochs_));
     AVFLOW_LOG(info) << ctx.node() << ": " << dataset << " split " << split << ", " << s.classes.size() << " classes, "
-                     << files_.size() << " " << ctx.param(kPart) << " files"
+                     << files_.size() << " " << kPart.name_of(ctx.param(kPart)) << " files"
                      << (test_ ? " x " + std::to_string(clips_ * crops_) + " views" : "");
   }
 

@@ -59,12 +59,12 @@ class LiveClassify final : public Operator {
   static inline const Param<int64_t> kTopK{"top_k", 5, Range{1, 1000}, "classes reported per snippet"};
   static inline const Param<bool> kEmbedding{"embedding", false, "with a classifier: add the pooled embedding too"};
   static inline const Param<std::string> kDevice = device::device_param();
-  AVFLOW_CONTRACT(kInput, kSnippet, kResult, kClassifier, kEncoder, kModality, kClasses, kTopK, kEmbedding, kDevice);
+  AVFLOW_CONTRACT(kInput, kSnippet, kResult, kClassifier, kEncoder, kModality, kClasses, kTopK, kEmbedding, kDevice,
+                  exactly_one_of(kClassifier, kEncoder));
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
     const std::string classifier = ctx.param(kClassifier), encoder = ctx.param(kEncoder);
-    if (classifier.empty() == encoder.empty()) throw std::invalid_argument("set exactly one of classifier and encoder");
     if (!classifier.empty()) {
       model_ = model::load_classifier(classifier);
       classify_ = true;

@@ -58,24 +58,20 @@ class Decode final : public Operator {
   static inline const DecodeParams kDecode;
   static inline const Param<double> kStart{"start", 0.0, Range{0.0, 1e7}, "seek to this time first, in seconds"};
   static inline const Param<double> kDuration{"duration", 0.0, Range{0.0, 1e7}, "seconds to decode from start; 0: to the end"};
-  static inline const Param<bool> kWantVideo{"video", true, "decode the picture (a title without one is skipped)"};
-  static inline const Param<bool> kWantAudio{"audio", true, "decode the sound (a title without it is skipped)"};
-  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction,
-                  kDecode.fps, kDecode.short_side, kDecode.sample_rate, kDecode.channels, kDecode.frames, kStart,
-                  kDuration, kWantVideo, kWantAudio, kDecode.timeout);
+  static inline const TrackSwitches kTracks;
+  AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction, kDecode,
+                  kStart, kDuration, kTracks, exactly_one_of(kUri, kCatalogue));
 
   void open(Context& ctx) override {
     settings_ = kDecode.settings(ctx);
     settings_.start_s = ctx.param(kStart);
-    settings_.video = ctx.param(kWantVideo);
-    settings_.audio = ctx.param(kWantAudio);
-    if (!settings_.video && !settings_.audio) throw std::invalid_argument("video and audio are both off: nothing to decode");
+    settings_.video = ctx.param(kTracks.video);
+    settings_.audio = ctx.param(kTracks.audio);
     const double duration = ctx.param(kDuration);
     if (duration > 0)
       max_snippets_ = static_cast<int64_t>(std::floor(duration * settings_.fps / static_cast<double>(ctx.param(kDecode.frames)) + 1e-9));
     frames_ = ctx.param(kDecode.frames);
     const std::string uri = ctx.param(kUri), catalogue = ctx.param(kCatalogue);
-    if (uri.empty() == catalogue.empty()) throw std::invalid_argument("set exactly one of uri and catalogue");
     if (!catalogue.empty()) {
       titles_ = select_titles({catalogue, ctx.param(kSplit), static_cast<uint64_t>(ctx.param(kSeed)),
                                ctx.param(kHeldOutFraction)},

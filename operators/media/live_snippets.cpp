@@ -86,11 +86,11 @@ class LiveSnippets final : public Operator {
       "the longest an RTSP source waits for a late or missing packet (in-order packets pass at once); more rides "
       "out a lossy network, less bounds the stall a lost packet causes; -1: rtspsrc's default (2000)"};
   AVFLOW_CONTRACT(kSnippet, kUri, kFrames, kFps, kHop, kShortSide, kWantAudio, kSampleRate, kTimeout,
-                  kRetryInitial, kRetryMax, kMaxReconnects, kExitOnEnd, kJitterBuffer);
+                  kRetryInitial, kRetryMax, kMaxReconnects, kExitOnEnd, kJitterBuffer,
+                  not_empty(kUri, "name the stream (--set NODE.uri=rtsp://...)"));
 
   void open(Context& ctx) override {
     uri_ = ctx.param(kUri);
-    if (uri_.empty()) throw std::invalid_argument("uri is empty: name the stream (--set " + ctx.node() + ".uri=rtsp://...)");
     frames_ = ctx.param(kFrames);
     hop_ = ctx.param(kHop);
     fps_ = ctx.param(kFps);

@@ -51,10 +51,7 @@ class Prepare final : public Operator {
   static inline const Param<int64_t> kQuality{"jpeg_quality", 90, Range{1, 100}, "JPEG quality of the stored frames"};
   static inline const DecodeParams kDecode;
   static inline const SceneParams kScenes;
-  AVFLOW_CONTRACT(kTitle, kReport, kOut, kQuality, kDecode.fps, kDecode.short_side, kDecode.sample_rate,
-                  kDecode.channels, kDecode.frames, kDecode.timeout, kScenes.enabled, kScenes.cut_threshold,
-                  kScenes.cut_ratio, kScenes.min_shot, kScenes.scene_threshold, kScenes.scene_memory, kOneToOne,
-                  kParallel);
+  AVFLOW_CONTRACT(kTitle, kReport, kOut, kQuality, kDecode, kScenes, kOneToOne, kParallel);
 
   void process(Context& ctx) override {
     const Title& t = ctx.input(kTitle);

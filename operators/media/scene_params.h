@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "engine/context.h"
+#include "engine/contract.h"
 #include "engine/params.h"
 #include "libs/media/scene/scene_detector.h"
 
@@ -25,6 +26,11 @@ struct SceneParams {
   Param<double> scene_threshold{"scene_threshold", 0.4, Range{0.0, 1.0},
                                 "shots whose mean histograms are this close link into one scene (0: every shot a scene)"};
   Param<int64_t> scene_memory{"scene_memory", 3, Range{1, 100}, "how many shots back a shot may link to its scene"};
+
+  ParamGroup group() const {
+    return {{enabled.spec, cut_threshold.spec, cut_ratio.spec, min_shot.spec, scene_threshold.spec, scene_memory.spec},
+            {}};
+  }
 
   media::scene::SceneRule rule(const Context& ctx, double fps) const {
     media::scene::SceneRule r;

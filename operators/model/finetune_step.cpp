@@ -36,10 +36,10 @@
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "libs/device/device.h"
-#include "engine/published_param.h"
 #include "libs/model/classifier.h"
 #include "libs/model/encoder_export.h"
 #include "libs/model/lr_schedule.h"
+#include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
 
@@ -58,24 +58,30 @@ class FinetuneStep final : public Operator {
   static inline const Param<int64_t> kWidth{"width", 64, Range{1, 1024},
                                             "encoder width when no encoder_options.txt lies beside `encoder`"};
   static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "blocks per stage, likewise"};
-  static inline const Param<std::string> kMode{"mode", "finetune", Choices{"finetune", "linear_probe"},
-                                               "finetune: train everything; linear_probe: the encoder frozen"};
+  enum class Mode { kFinetune, kLinearProbe };
+  static inline const EnumParam<Mode> kMode{"mode", Mode::kFinetune,
+                                            {{"finetune", Mode::kFinetune}, {"linear_probe", Mode::kLinearProbe}},
+                                            "finetune: train everything; linear_probe: the encoder frozen"};
   static inline const Param<int64_t> kClasses{"classes", 0, Range{0, 1 << 20}, "classes; 0: labelled_clips' count"};
   static inline const Param<int64_t> kBatchSize{"batch_size", 96, Range{1, 1 << 20}, "the batch nodes' size"};
-  static inline const Param<int64_t> kEpochs{"epochs", 150, Range{1, 100000}, "epochs of the schedule"};
-  static inline const Param<double> kWarmupEpochs{"warmup_epochs", 25.0, Range{0.0, 100000.0}, "epochs of warm-up"};
-  static inline const Param<double> kLrStart{"lr_start", 1e-3, Range{0.0, 10.0}, "learning rate at the first step"};
-  static inline const Param<double> kLrPeak{"lr_peak", 0.2, Range{0.0, 10.0}, "learning rate after warm-up"};
-  static inline const Param<double> kLrFinal{"lr_final", 0.0, Range{0.0, 10.0}, "learning rate at the end"};
+  static inline const ops::ScheduleParams kSchedule{{.epochs = 0,
+                                                     .warmup_epochs = 25.0,
+                                                     .lr_start = 1e-3,
+                                                     .lr_peak = 0.2,
+                                                     .lr_final = 0.0,
+                                                     .epochs_doc = "epochs of the schedule; 0: labelled_clips' epochs",
+                                                     .min_epochs = 0}};
   static inline const Param<double> kMomentum{"momentum", 0.9, Range{0.0, 1.0}, "SGD momentum"};
   static inline const Param<double> kWeightDecay{"weight_decay", 1e-4, Range{0.0, 1.0}, "SGD weight decay"};
   static inline const Param<std::string> kOut{"out", kRequired, "folder for the trained classifier"};
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the fresh weights"};
   static inline const Param<std::string> kDevice = device::device_param();
   static inline const Param<int64_t> kThreads{"threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core)"};
-  AVFLOW_CONTRACT(kInput, kLabel, kMetrics, kModality, kEncoder, kWidth, kBlocks, kMode, kClasses, kBatchSize, kEpochs,
-                  kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kMomentum, kWeightDecay, kOut, kSeed, kDevice, kThreads,
-                  kHoldsInputs);
+  AVFLOW_CONTRACT(kInput, kLabel, kMetrics, kModality, kEncoder, kWidth, kBlocks, kMode, kClasses, kBatchSize, kSchedule,
+                  kMomentum, kWeightDecay, kOut, kSeed, kDevice, kThreads, kHoldsInputs,
+                  Reads{.name = "classes", .param = "classes", .doc = "the data set's classes"},
+                  Reads{.name = "epoch_items", .doc = "items per epoch, with batch_size the schedule's steps"},
+                  Reads{.name = "epochs", .param = "epochs", .doc = "the passes labelled_clips makes"});
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
@@ -89,27 +95,28 @@ class FinetuneStep final : public Operator {
       if (auto exported = read_encoder_options(std::filesystem::path(encoder).parent_path()))
         o.encoder = o.modality == "video" ? exported->video : exported->audio;
     }
-    o.classes = param_or_published(ctx, kClasses, "classes");
+    o.classes = ctx.param_or_read(kClasses);
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = Classifier(o);
     if (!encoder.empty()) model_->load_encoder(encoder);
-    if (ctx.param(kMode) == "linear_probe") model_->freeze_encoder();
+    if (ctx.param(kMode) == Mode::kLinearProbe) model_->freeze_encoder();
     model_->to(device_);
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // batches of one shape
     std::vector<at::Tensor> trained;
     for (auto& p : model_->parameters())
       if (p.requires_grad()) trained.push_back(p);
     optimizer_ = std::make_unique<torch::optim::SGD>(
-        trained, torch::optim::SGDOptions(ctx.param(kLrStart)).momentum(ctx.param(kMomentum)).weight_decay(ctx.param(kWeightDecay)));
+        trained, torch::optim::SGDOptions(ctx.param(kSchedule.lr_start)).momentum(ctx.param(kMomentum)).weight_decay(ctx.param(kWeightDecay)));
     const auto items = ctx.published("epoch_items");
-    if (!items) throw std::runtime_error("needs labelled_clips upstream (its epoch_items sets the schedule's length)");
+    if (!items) throw std::runtime_error("labelled_clips upstream published no epoch_items");
     steps_per_epoch_ = static_cast<double>(*items) / static_cast<double>(ctx.param(kBatchSize));
-    schedule_.warmup_from = ctx.param(kLrStart);
-    schedule_.peak = ctx.param(kLrPeak);
-    schedule_.final_lr = ctx.param(kLrFinal);
-    schedule_.total_steps = static_cast<int64_t>(std::ceil(steps_per_epoch_ * static_cast<double>(ctx.param(kEpochs))));
-    schedule_.warmup_steps =
-        std::min(schedule_.total_steps, static_cast<int64_t>(std::llround(steps_per_epoch_ * ctx.param(kWarmupEpochs))));
+    schedule_.warmup_from = ctx.param(kSchedule.lr_start);
+    schedule_.peak = ctx.param(kSchedule.lr_peak);
+    schedule_.final_lr = ctx.param(kSchedule.lr_final);
+    const int64_t epochs = ctx.param_or_read(kSchedule.epochs);
+    schedule_.total_steps = static_cast<int64_t>(std::ceil(steps_per_epoch_ * static_cast<double>(epochs)));
+    schedule_.warmup_steps = std::min(
+        schedule_.total_steps, static_cast<int64_t>(std::llround(steps_per_epoch_ * ctx.param(kSchedule.warmup_epochs))));
     schedule_.check();
     out_ = ctx.param(kOut);
     AVFLOW_LOG(info) << ctx.node() << ": " << o.modality << " classifier, " << o.classes << " classes, "

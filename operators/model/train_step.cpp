@@ -1,5 +1,6 @@
 // train_step: the contrastive pretraining step. Pairs the k-th video batch
-// with the k-th audio batch (both paths keep the sampler's order), embeds
+// with the k-th audio batch (both paths keep the sampler's order; a pair of
+// batches holding different items fails the run), embeds
 // them with the model (av_model.h), takes the loss of Eq. 1
 // (contrastive_loss.h) and one Adam step at the scheduled learning rate
 // (lr_schedule.h: linear warm-up over the first epoch, then a cosine), and
@@ -10,9 +11,10 @@
 //   op = "train_step"
 //   steps_per_epoch = 0          # 0: the sampler's (epoch_snippets / batch_size)
 //   epochs = 10
-//   checkpoints = "runs/tv/checkpoints"
 //   checkpoint_every = 500       # steps; a checkpoint is also written at the end and on Ctrl-C
-//   resume = true                # continue from the latest checkpoint there
+//
+// Checkpoints go to the graph's folder ([graph] checkpoints = "runs/tv/checkpoints");
+// `avflow run --resume` continues from the latest one there.
 //
 // Inputs: video float [B, 3, T, H, W] (normalised clips), audio float
 // [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
@@ -49,7 +51,6 @@
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
 #include "libs/device/device.h"
-#include "engine/published_param.h"
 #include "libs/model/av_model.h"
 #include "libs/model/channels_last.h"
 #include "libs/model/checkpoint_store.h"
@@ -60,6 +61,7 @@
 #include "libs/model/lr_schedule.h"
 #include "libs/model/model_snapshot.h"
 #include "libs/model/multi_tensor_adam.h"
+#include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
 
@@ -85,40 +87,40 @@ class TrainStep final : public Operator {
   // The schedule.
   static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", 0, Range{0, int64_t{1} << 40},
                                                     "optimiser steps in one epoch; 0: the sampler's (its epoch over its batch size)"};
-  static inline const Param<int64_t> kEpochs{"epochs", 10, Range{1, 100000}, "epochs of the cosine schedule"};
-  static inline const Param<double> kWarmupEpochs{"warmup_epochs", 1.0, Range{0.0, 100000.0}, "epochs of linear warm-up"};
-  static inline const Param<double> kLrStart{"lr_start", 1e-4, Range{0.0, 10.0}, "learning rate at the first step"};
-  static inline const Param<double> kLrPeak{"lr_peak", 2e-3, Range{0.0, 10.0}, "learning rate at the end of warm-up"};
-  static inline const Param<double> kLrFinal{"lr_final", 0.0, Range{0.0, 10.0}, "learning rate at the end of the cosine"};
-  // Checkpoints.
-  static inline const Param<std::string> kCheckpoints{"checkpoints", "", "folder of checkpoints and exported encoders (empty: none)"};
+  static inline const ops::ScheduleParams kSchedule;
+  // Checkpoints, in the graph's checkpoint folder ([graph] checkpoints).
   static inline const Param<int64_t> kEvery{"checkpoint_every", 0, Range{0, int64_t{1} << 40}, "steps between checkpoints (0: only at the end)"};
   static inline const Param<int64_t> kKeep{"keep", 3, Range{1, 1000}, "newest checkpoints kept"};
-  static inline const Param<bool> kResume{"resume", false, "continue from the latest checkpoint in `checkpoints` (also: avflow run --resume)"};
   static inline const Param<int64_t> kSnapshotEvery{
       "snapshot_every", 0, Range{0, int64_t{1} << 40},
       "steps between copies of the model on the `model` port, for observers such as kl_monitor (0: none)"};
   static inline const Param<std::string> kDevice = device::device_param();
   static inline const Param<int64_t> kThreads{
       "threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core, shared among $LOCAL_WORLD_SIZE ranks)"};
-  static inline const Param<std::string> kPrecision{
-      "precision", "float32", Choices{"float32", "bf16", "auto"},
+  enum class Precision { kFloat32, kBf16, kAuto };
+  enum class Switch { kAuto, kOn, kOff };
+  enum class MemoryFormat { kContiguous, kChannelsLast, kAuto };
+  static inline const EnumParam<Precision> kPrecision{
+      "precision", Precision::kFloat32,
+      {{"float32", Precision::kFloat32}, {"bf16", Precision::kBf16}, {"auto", Precision::kAuto}},
       "bf16: the forward pass under bfloat16 autocast (convolutions and products in bf16, the loss, weights and "
       "Adam in float32), the paper's GPU setting; also runs on the CPU (slowly without bf16 units); auto: bf16 "
       "on CUDA, float32 on the CPU"};
-  static inline const Param<std::string> kOverlap{
-      "overlap", "auto", Choices{"auto", "on", "off"},
+  static inline const EnumParam<Switch> kOverlap{
+      "overlap", Switch::kAuto, {{"auto", Switch::kAuto}, {"on", Switch::kOn}, {"off", Switch::kOff}},
       "on: copy each batch to the device as it arrives (pinned memory, a copy stream) while the previous step "
       "computes, and read a step's loss only when the next batch is in hand, so its row, checkpoint and "
       "snapshot follow then (a cancelled run logs its last step instead of emitting it); auto: on with CUDA; "
       "off: each step is finished before the next batch is taken"};
-  static inline const Param<std::string> kMemoryFormat{
-      "memory_format", "contiguous", Choices{"contiguous", "channels_last", "auto"},
+  static inline const EnumParam<MemoryFormat> kMemoryFormat{
+      "memory_format", MemoryFormat::kContiguous,
+      {{"contiguous", MemoryFormat::kContiguous}, {"channels_last", MemoryFormat::kChannelsLast},
+       {"auto", MemoryFormat::kAuto}},
       "channels_last: convolution weights and batches in NDHWC / NHWC, the layout of cuDNN's fastest kernels "
       "(a CUDA setting; the results are the same); auto: channels_last on CUDA, contiguous on the CPU"};
   // Data-parallel training.
-  static inline const Param<std::string> kDistributed{
-      "distributed", "auto", Choices{"auto", "off"},
+  static inline const EnumParam<Switch> kDistributed{
+      "distributed", Switch::kAuto, {{"auto", Switch::kAuto}, {"off", Switch::kOff}},
       "auto: when $WORLD_SIZE > 1 (avflow launch, torchrun), one rank of a data-parallel run over c10d (Gloo on "
       "the CPU, NCCL on CUDA) that trains on its share of each global batch with the global loss, gradient and "
       "batch norm, and checkpoints on rank 0 only; off: this process alone"};
@@ -126,22 +128,16 @@ class TrainStep final : public Operator {
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
-                  kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
-                  kResume, kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
-                  ParamsCheck{&TrainStep::check});
-
-  static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
-    std::vector<ParamProblem> problems;
-    if (p.get(kResume) && p.get(kCheckpoints).empty())
-      problems.push_back({kResume.spec.name, "resume needs a `checkpoints` folder to resume from"});
-    if (p.get(kWarmupEpochs) > static_cast<double>(p.get(kEpochs)))
-      problems.push_back({kWarmupEpochs.spec.name, "warm-up is longer than the " + std::to_string(p.get(kEpochs)) + " epochs"});
-    return problems;
-  }
+                  kStepsPerEpoch, kSchedule, kEvery, kKeep, kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap,
+                  kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  Reads{.name = "steps_per_epoch", .param = "steps_per_epoch", .doc = "the sampler's epoch over its batch"},
+                  Reads{.name = "first_step",
+                        .doc = "the step the sampler's first batch belongs to; must be this trainer's",
+                        .optional = true});
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
-    if (ctx.param(kDistributed) == "auto")
+    if (ctx.param(kDistributed) == Switch::kAuto)
       group_ = Distributed::from_environment(
           device_.type(), std::chrono::milliseconds(std::llround(ctx.param(kDistributedTimeout) * 1000)));
     if (group_) device_ = group_->device();
@@ -162,24 +158,27 @@ class TrainStep final : public Operator {
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = AvModel(o);
     model_->to(device_);
-    channels_last_ = ctx.param(kMemoryFormat) == "channels_last" || (ctx.param(kMemoryFormat) == "auto" && device_.is_cuda());
-    overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
+    channels_last_ = ctx.param(kMemoryFormat) == MemoryFormat::kChannelsLast ||
+                     (ctx.param(kMemoryFormat) == MemoryFormat::kAuto && device_.is_cuda());
+    overlap_ = ctx.param(kOverlap) == Switch::kOn || (ctx.param(kOverlap) == Switch::kAuto && device_.is_cuda());
     staging_.emplace(device_);
-    optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
+    optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kSchedule.lr_start)));
     loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
-    if (ctx.param(kPrecision) == "bf16" || (ctx.param(kPrecision) == "auto" && device_.is_cuda())) autocast_ = at::kBFloat16;
-    steps_per_epoch_ = param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
-    schedule_.warmup_from = ctx.param(kLrStart);
-    schedule_.peak = ctx.param(kLrPeak);
-    schedule_.final_lr = ctx.param(kLrFinal);
-    schedule_.total_steps = steps_per_epoch_ * ctx.param(kEpochs);
-    schedule_.warmup_steps = static_cast<int64_t>(std::llround(ctx.param(kWarmupEpochs) * static_cast<double>(steps_per_epoch_)));
+    if (ctx.param(kPrecision) == Precision::kBf16 || (ctx.param(kPrecision) == Precision::kAuto && device_.is_cuda()))
+      autocast_ = at::kBFloat16;
+    steps_per_epoch_ = ctx.param_or_read(kStepsPerEpoch);
+    schedule_.warmup_from = ctx.param(kSchedule.lr_start);
+    schedule_.peak = ctx.param(kSchedule.lr_peak);
+    schedule_.final_lr = ctx.param(kSchedule.lr_final);
+    schedule_.total_steps = steps_per_epoch_ * ctx.param(kSchedule.epochs);
+    schedule_.warmup_steps =
+        static_cast<int64_t>(std::llround(ctx.param(kSchedule.warmup_epochs) * static_cast<double>(steps_per_epoch_)));
     schedule_.check();
     every_ = ctx.param(kEvery);
     snapshot_every_ = ctx.param(kSnapshotEvery);
-    if (!ctx.param(kCheckpoints).empty()) {
-      store_.emplace(ctx.param(kCheckpoints), static_cast<int>(ctx.param(kKeep)));
-      if (ctx.param(kResume) || ctx.resuming()) {
+    if (!ctx.checkpoints().empty()) {
+      store_.emplace(ctx.checkpoints(), static_cast<int>(ctx.param(kKeep)));
+      if (ctx.resuming()) {
         if (auto state = store_->restore_latest(model_, *optimizer_)) {
           step_ = std::stoll(state->at("step"));
           AVFLOW_LOG(info) << label_ << ": resumed at step " << step_ << " from " << store_->dir().string();
@@ -206,12 +205,20 @@ class TrainStep final : public Operator {
   void process(Context& ctx) override {
     const device::DeviceScope on_device(device_);
     // Start the copy now: with overlap the step before is still computing.
-    if (ctx.has(kVideo)) videos_.push_back(staging_->start(ctx.input(kVideo).get()));
-    else audios_.push_back(staging_->start(ctx.input(kAudio).get()));
+    if (ctx.has(kVideo)) {
+      videos_.push_back(staging_->start(ctx.input(kVideo).get()));
+      video_items_.push_back(ctx.input(kVideo).items());
+    } else {
+      audios_.push_back(staging_->start(ctx.input(kAudio).get()));
+      audio_items_.push_back(ctx.input(kAudio).items());
+    }
     while (!videos_.empty() && !audios_.empty()) {
+      require_same_items(video_items_.front(), audio_items_.front());
       StagedTensor v = std::move(videos_.front()), a = std::move(audios_.front());
       videos_.pop_front();
       audios_.pop_front();
+      video_items_.pop_front();
+      audio_items_.pop_front();
       complete(ctx);  // the step before, if overlap left it running
       if (snapshot_every_ > 0 && snapshot_step_ < 0 && step_ % snapshot_every_ == 0) snapshot(ctx);  // the start
       launch(std::move(v), std::move(a));
@@ -247,8 +254,7 @@ class TrainStep final : public Operator {
  private:
   // A sampler upstream publishes the step its first batch belongs to; a
   // trainer at another step would pair the schedule and the checkpoints with
-  // the wrong data (e.g. --resume with the sampler's resume_from unset or
-  // pointing at another run's checkpoints).
+  // the wrong data (the checkpoint folder changed between the runs).
   void check_sampler_starts_here(const Context& ctx) const {
     const auto first = ctx.published("first_step");
     if (!first || *first == step_) return;
@@ -256,8 +262,24 @@ class TrainStep final : public Operator {
     throw std::runtime_error("starts at step " + std::to_string(step_) +
                              (step_ > 0 ? " (resumed from " + from + ")" : std::string(" (nothing to resume)")) +
                              " but the sampler upstream starts at step " + std::to_string(*first) +
-                             "; under --resume set the sampler's resume_from to " + from +
-                             ", the folder this trainer checkpoints to");
+                             "; both resume from the graph's checkpoint folder ([graph] checkpoints)");
+  }
+
+  // A video batch and an audio batch step together only when they hold the
+  // same items (the batch nodes record their item numbers), so a branch that
+  // drops or reorders a clip fails the run instead of pairing the wrong
+  // sound with a picture.
+  void require_same_items(const std::vector<uint64_t>& video, const std::vector<uint64_t>& audio) const {
+    if (video.empty() || audio.empty() || video == audio) return;
+    size_t i = 0;
+    while (i < video.size() && i < audio.size() && video[i] == audio[i]) ++i;
+    auto at = [](const std::vector<uint64_t>& v, size_t k) {
+      return k < v.size() ? "item " + std::to_string(v[k]) : std::string("the end of the batch");
+    };
+    throw std::invalid_argument("the video batch of items " + std::to_string(video.front()) + ".. and the audio batch of " +
+                                std::to_string(audio.front()) + ".. differ at position " + std::to_string(i) + " (" +
+                                at(video, i) + " against " + at(audio, i) +
+                                "): the two branches must carry the same clips in the same order");
   }
 
   // Queues one step on the device; complete() reads its result.
@@ -334,6 +356,7 @@ class TrainStep final : public Operator {
   std::optional<CheckpointStore> store_;
   std::optional<DeviceStaging> staging_;
   std::deque<StagedTensor> videos_, audios_;  // copies started, not yet stepped on
+  std::deque<std::vector<uint64_t>> video_items_, audio_items_;  // their items
   struct PendingStep {
     LaunchedStep step;
     double lr = 0;

@@ -57,21 +57,34 @@ class KlMonitor final : public Operator {
       "measures", "per snapshot: the four KL measures, each set's mean and std, and the cost in seconds"};
   static inline const Param<int64_t> kSample{
       "sample", 0, Range{0, 1 << 20},
-      "held-out snippets to expect (the held-out sampler's epoch_snippets); measuring starts once all arrived"};
+      "held-out snippets to expect; 0: the epoch_snippets of the sampler upstream of `snippet`; measuring starts "
+      "once all arrived"};
   static inline const Param<int64_t> kBatch{"batch", 64, Range{1, 1 << 16}, "snippets per forward pass"};
   static inline const Param<int64_t> kBins{"bins", 64, Range{2, 1 << 16}, "histogram bins over the pooled range"};
   static inline const Param<double> kSmoothing{"smoothing", 0.5, Range{1e-9, 1e6}, "pseudo-count added to every bin"};
 
-  static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
-    if (p.get(kSample) >= 4) return {};
-    return {{kSample.name(), "must be set to the held-out sampler's epoch_snippets (4 at least: two titles with "
-                             "two snippets each), not " + std::to_string(p.get(kSample))}};
+  static std::optional<ParamProblem> sample_big_enough(const ParamSet& p) {
+    if (p.get(kSample) == 0 || p.get(kSample) >= 4) return std::nullopt;
+    return ParamProblem{kSample.name(), "is " + std::to_string(p.get(kSample)) +
+                                            ": the sets need 4 snippets at least (two titles with two each); 0 takes "
+                                            "the held-out sampler's epoch_snippets"};
   }
   AVFLOW_CONTRACT(kModel, kSnippet, kVideo, kAudio, kMeasures, kSample, kBatch, kBins, kSmoothing,
-                  ParamsCheck{&KlMonitor::check});
+                  rule("sample is 0 or at least 4", &KlMonitor::sample_big_enough),
+                  Reads{.name = "epoch_snippets", .param = "sample", .port = "snippet",
+                        .doc = "the held-out sample's size"});
 
   void open(Context& ctx) override {
-    expected_ = static_cast<size_t>(ctx.param(kSample));
+    const int64_t sample = ctx.param_or_read(kSample);
+    // A sample set by hand must be the sampler's: found now, not after the
+    // whole training ran.
+    if (const auto published = ctx.published("epoch_snippets"); published && *published != sample)
+      throw std::invalid_argument("sample = " + std::to_string(sample) + " but the sampler upstream of `snippet` emits " +
+                                  std::to_string(*published) + " snippets an epoch; set sample = 0 to take it");
+    if (sample < 4)
+      throw std::invalid_argument("the held-out sample holds " + std::to_string(sample) +
+                                  " snippets; the sets need 4 at least");
+    expected_ = static_cast<size_t>(sample);
     batch_ = ctx.param(kBatch);
     histogram_ = {.bins = ctx.param(kBins), .smoothing = ctx.param(kSmoothing)};
   }

@@ -14,9 +14,9 @@
 // Emits the batch_size / world_size requests of this rank for every step, in
 // batch order, each carrying its epoch, step and slot; ends after `epochs`
 // epochs. Resuming at (start_epoch, start_step) continues exactly where an
-// uninterrupted run would be (batch_sampler.h); with `resume_from` set to the
-// trainer's checkpoint folder, `avflow run --resume` starts at the step of its
-// latest checkpoint. Items are numbered by their slot in the global batch
+// uninterrupted run would be (batch_sampler.h); `avflow run --resume` starts
+// at the step of the latest checkpoint in the graph's checkpoint folder
+// ([graph] checkpoints, where the trainer writes them). Items are numbered by their slot in the global batch
 // from the start position on, so augmentation draws (seeded per item) match
 // the uninterrupted run's, and a rank's match one process's. Rank and world
 // size default to the RANK and WORLD_SIZE environment variables (torchrun's).
@@ -64,12 +64,10 @@ class Sampler final : public Operator {
   static inline const Param<int64_t> kStartEpoch{"start_epoch", 0, Range{0, 1 << 20}, "resume: first epoch"};
   static inline const Param<int64_t> kStartStep{"start_step", 0, Range{0, int64_t{1} << 40},
                                                 "resume: first step within start_epoch"};
-  static inline const Param<std::string> kResumeFrom{
-      "resume_from", "", "the trainer's checkpoint folder: with `avflow run --resume`, start at its latest step"};
-  static inline const Param<bool> kPublish{
-      "publish", true,
-      "state steps_per_epoch, rank_batch_size and first_step for the trainer and batch nodes; false for a second "
-      "sampler in the graph (the KL monitor's held-out sample)"};
+  static inline const Param<bool> kResumes{
+      "resumes", true,
+      "with `avflow run --resume`, start at the step of the graph's latest checkpoint; false for a fixed sample "
+      "read whole in every run (the KL monitor's held-out one)"};
   static inline const Param<int64_t> kRank{"rank", -1, Range{-1, 1 << 16}, "this process's rank; -1: $RANK or 0"};
   static inline const Param<int64_t> kWorldSize{"world_size", 0, Range{0, 1 << 16},
                                                 "processes sharing each batch; 0: $WORLD_SIZE or 1"};
@@ -96,8 +94,12 @@ class Sampler final : public Operator {
     return {};
   }
   AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kPolicy, kK, kW, kBatchSize,
-                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumeFrom, kPublish, kRank, kWorldSize,
-                  ParamsCheck{&Sampler::check});
+                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank, kWorldSize,
+                  ParamsCheck{&Sampler::check},
+                  Publishes{.name = "steps_per_epoch", .doc = "optimiser steps in one epoch (a trainer's schedule)"},
+                  Publishes{.name = "rank_batch_size", .doc = "this process's share of every batch (batch nodes)"},
+                  Publishes{.name = "first_step", .doc = "the step of the first batch (a trainer checks it resumed there)"},
+                  Publishes{.name = "epoch_snippets", .doc = "snippets per epoch (the KL monitor's sample)"});
 
   void open(Context& ctx) override {
     index_ = load_index(ctx);
@@ -118,20 +120,18 @@ class Sampler final : public Operator {
         ctx.param(kWorldSize) > 0 ? ctx.param(kWorldSize) : env_whole_number("WORLD_SIZE", 1, kMaxRanks).value_or(1);
     sampler_ = std::make_unique<sampling::BatchSampler>(std::move(plan), config, index_.total_snippets());
     const int64_t steps_per_epoch = sampler_->steps_per_epoch();
-    const bool publish = ctx.param(kPublish);
-    if (publish) {
-      ctx.publish("steps_per_epoch", steps_per_epoch);  // a trainer's schedule reads it
-      ctx.publish("rank_batch_size", sampler_->rank_batch_size());  // batch nodes with size = 0 read it
-    }
+    ctx.publish("steps_per_epoch", steps_per_epoch);
+    ctx.publish("rank_batch_size", sampler_->rank_batch_size());
+    ctx.publish("epoch_snippets", steps_per_epoch * config.batch_size);
     sampling::SamplerPosition start{ctx.param(kStartEpoch), ctx.param(kStartStep)};
-    if (ctx.resuming() && !ctx.param(kResumeFrom).empty()) {
-      const int64_t resumed = model::latest_checkpoint_step(ctx.param(kResumeFrom));
-      AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << resumed << " of " << ctx.param(kResumeFrom);
+    if (ctx.resuming() && ctx.param(kResumes) && !ctx.checkpoints().empty()) {
+      const int64_t resumed = model::latest_checkpoint_step(ctx.checkpoints());
+      AVFLOW_LOG(info) << ctx.node() << ": resuming at step " << resumed << " of " << ctx.checkpoints();
       start = {resumed / steps_per_epoch, resumed % steps_per_epoch};
     }
     sampler_->seek(start);  // refuses a start_step beyond the epoch
     const int64_t first_step = start.epoch * steps_per_epoch + start.step;
-    if (publish) ctx.publish("first_step", first_step);  // a trainer checks that it resumed at the same step
+    ctx.publish("first_step", first_step);
     // Items are numbered by their slot in the global batch, so a rank's
     // per-item draws (crops, flips, masks) are those one process would make.
     const int64_t share = sampler_->rank_batch_size();

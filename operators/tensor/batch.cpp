@@ -8,6 +8,8 @@
 //   drop_last = false     # at end of stream, emit or drop a partial batch
 //   pin_memory = true     # page-locked batches, for a CUDA trainer downstream
 //
+// A batch records its items' numbers (Tensor::items), so a node pairing two
+// batches can check they hold the same items.
 // A batch's items stay in flight until it is emitted (kHoldsInputs), so the
 // graph's max_in_flight must exceed `size`.
 // All tensors of a batch must have the same shape; a mismatch names both.
@@ -22,7 +24,6 @@
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
-#include "engine/published_param.h"
 
 namespace avflow::ops {
 
@@ -36,10 +37,11 @@ class Batch final : public Operator {
   static inline const Param<bool> kPinMemory{
       "pin_memory", false,
       "stack CPU tensors into page-locked memory, which a CUDA consumer copies asynchronously (ignored without CUDA)"};
-  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kPinMemory, kHoldsInputs);
+  AVFLOW_CONTRACT(kIn, kOut, kSize, kDropLast, kPinMemory, kHoldsInputs,
+                  Reads{.name = "rank_batch_size", .param = "size", .doc = "the sampler's batch for this process"});
 
   void open(Context& ctx) override {
-    size_ = param_or_published(ctx, kSize, "rank_batch_size");
+    size_ = ctx.param_or_read(kSize);
     pin_ = ctx.param(kPinMemory) && at::hasCUDA();
     pending_.reserve(static_cast<size_t>(size_));
   }
@@ -50,12 +52,14 @@ class Batch final : public Operator {
       throw std::invalid_argument("tensor of shape " + Tensor(t).str() + " cannot join a batch of " +
                                   Tensor(pending_.front()).str());
     pending_.push_back(t);
+    items_.push_back(ctx.item());
     if (static_cast<int64_t>(pending_.size()) == size_) flush(ctx);
   }
 
   void finish(Context& ctx) override {
     if (!pending_.empty() && !ctx.param(kDropLast)) flush(ctx);
     pending_.clear();
+    items_.clear();
   }
 
  private:
@@ -66,16 +70,18 @@ class Batch final : public Operator {
       shape.insert(shape.begin(), static_cast<int64_t>(pending_.size()));
       at::Tensor out = at::empty(shape, first.options().pinned_memory(true));
       at::stack_out(out, pending_);
-      ctx.emit(kOut, Tensor(std::move(out)));
+      ctx.emit(kOut, std::move(Tensor(std::move(out)).with_items(std::move(items_))));
     } else {
-      ctx.emit(kOut, Tensor(at::stack(pending_)));
+      ctx.emit(kOut, std::move(Tensor(at::stack(pending_)).with_items(std::move(items_))));
     }
     pending_.clear();
+    items_.clear();
   }
 
   bool pin_ = false;
   int64_t size_ = 0;
   std::vector<at::Tensor> pending_;
+  std::vector<uint64_t> items_;
 };
 
 AVFLOW_REGISTER(Batch, "batch", "stacks consecutive tensors into batches");

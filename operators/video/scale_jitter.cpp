@@ -34,13 +34,7 @@ class ScaleJitter final : public Operator {
   static inline const Param<int64_t> kMin{"min_short_side", 181, Range{8, 8192}, "smallest short side drawn"};
   static inline const Param<int64_t> kMax{"max_short_side", 226, Range{8, 8192}, "largest short side drawn"};
   static inline const Param<int64_t> kSeed{"seed", 0, "random seed (with the item number, fixes the draw)"};
-  AVFLOW_CONTRACT(kIn, kOut, kMin, kMax, kSeed, kOneToOne, kParallel);
-
-  void open(Context& ctx) override {
-    if (ctx.param(kMin) > ctx.param(kMax))
-      throw std::invalid_argument("min_short_side (" + std::to_string(ctx.param(kMin)) +
-                                  ") is larger than max_short_side (" + std::to_string(ctx.param(kMax)) + ")");
-  }
+  AVFLOW_CONTRACT(kIn, kOut, kMin, kMax, kSeed, not_above(kMin, kMax), kOneToOne, kParallel);
 
   void process(Context& ctx) override {
     const at::Tensor& clip = ctx.input(kIn).get();

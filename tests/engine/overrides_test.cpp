@@ -138,7 +138,7 @@ TEST_CASE("bad graph settings from the command line are refused", "[overrides]")
   INFO(joined(ds));
   REQUIRE(ds.size() == 3);
   CHECK(ds[0].message ==
-        "--set graph.max_in_flight: settable graph keys are max_in_flight (integer in [1, 1000000]), name and resume (true or false)");
+        "--set graph.max_in_flight: settable graph keys are max_in_flight (integer in [1, 1000000]), name, checkpoints (a folder) and resume (true or false)");
   CHECK(ds[0].where.column == 1);
   CHECK(ds[1].message.find("--set graph.colour:") == 0);
   CHECK(ds[1].where.column == 2);
