@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "engine/log.h"
 #include "engine/payloads/scalars.h"
@@ -81,6 +82,15 @@ std::string current_exception_text() {
   }
 }
 
+// The message a queueing (not lightweight) node's body is given is that
+// node's own copy, made by tbb when the message was put and destroyed when
+// the body returns, so the body may take what it carries: passing the ticket
+// on this way costs no reference count.
+template <class T>
+T& owned(const T& message) {
+  return const_cast<T&>(message);
+}
+
 // Adds to one of a node's counters from inside its body. tbb never overlaps
 // the bodies of a serial node (and orders them), so there a plain load and
 // store is enough; it saves a locked instruction per counter and item, a
@@ -96,6 +106,8 @@ struct NodeState final : detail::TicketOwner {
   const ResolvedNode* spec = nullptr;
   const Contract* contract = nullptr;
   std::unique_ptr<Operator> op;
+  // Serial nodes and sources: the Context every process() call reuses.
+  std::optional<Context> call_context;
   NodeCounters counters;
   bool opened = false;
   bool drop_on_cancel = false;
@@ -227,7 +239,12 @@ struct Executor::Impl {
       return;
     }
     bump(s.counters.items_in, 1, s.serial);
+    if (s.serial) return process_in(s, *s.call_context, port, in, emitter);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    process_in(s, ctx, port, in, emitter);
+  }
+
+  void process_in(NodeState& s, Context& ctx, size_t port, const Msg& in, Emitter& emitter) {
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
     uint64_t t0 = detail::busy_ticks();
@@ -236,6 +253,7 @@ struct Executor::Impl {
     } catch (...) {
       fail(s, "process", &in, current_exception_text());
     }
+    ctx.clear_input();
     bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
   }
 
@@ -286,15 +304,26 @@ void NodeState::release_ticket() noexcept {
 namespace {
 
 // Puts a message on output port i (a run-time index) of a multifunction node.
+// tbb copies it for each receiver.
 template <class Ports, size_t... I>
-void put_to_port_impl(Ports& ports, size_t i, Msg&& m, std::index_sequence<I...>) {
-  using Put = void (*)(Ports&, Msg&&);
-  static constexpr Put kPut[] = {[](Ports& p, Msg&& msg) { std::get<I>(p).try_put(std::move(msg)); }...};
-  kPut[i](ports, std::move(m));
+void put_to_port_impl(Ports& ports, size_t i, const Msg& m, std::index_sequence<I...>) {
+  using Put = void (*)(Ports&, const Msg&);
+  static constexpr Put kPut[] = {[](Ports& p, const Msg& msg) { std::get<I>(p).try_put(msg); }...};
+  kPut[i](ports, m);
 }
 template <class Ports>
-void put_to_port(Ports& ports, size_t i, Msg&& m) {
-  put_to_port_impl(ports, i, std::move(m), std::make_index_sequence<std::tuple_size_v<Ports>>{});
+void put_to_port(Ports& ports, size_t i, const Msg& m) {
+  put_to_port_impl(ports, i, m, std::make_index_sequence<std::tuple_size_v<Ports>>{});
+}
+
+// Puts `packet` with `ticket` on port i. The ticket is lent to the message
+// for the put and comes back after it (tbb kept copies), so it is not counted
+// once more for a message that lives only here.
+template <class Ports>
+void put_with_ticket(Ports& ports, size_t i, TicketRef& ticket, Packet packet) {
+  Msg m{std::move(ticket), std::move(packet), 0};
+  put_to_port(ports, i, m);
+  ticket = std::move(m.ticket);
 }
 
 // Records every output port of a multifunction node as the node's outputs.
@@ -316,13 +345,14 @@ void add_output_ports(NodeState& s, Node& node) {
 // upstream then runs at most max_in_flight items ahead of what it emitted.
 class EmitTicket {
  public:
-  EmitTicket(NodeState& s, const TicketRef& in) : s_(s), in_(in) {}
+  // `in`: the input message's ticket, which an emit may take (see owned()).
+  EmitTicket(NodeState& s, TicketRef& in) : s_(s), in_(in) {}
   EmitTicket(const EmitTicket&) = delete;
   EmitTicket& operator=(const EmitTicket&) = delete;
   ~EmitTicket() {
     if (s_.holds_inputs && !emitted_) hold_input();
   }
-  const TicketRef& get() {
+  TicketRef& get() {
     if (!emitted_) {
       emitted_ = true;
       if (s_.holds_inputs && !s_.held.empty()) {
@@ -342,28 +372,27 @@ class EmitTicket {
   }
 
   NodeState& s_;
-  const TicketRef& in_;
+  TicketRef& in_;
   TicketRef group_;
   bool emitted_ = false;
 };
 
-// Emitter for a kOneToOne function: at most one packet, into the return slot.
+// Emitter for a kOneToOne function: at most one packet, into the return
+// slot; the caller gives it the ticket once process() returned.
 class SlotEmitter final : public Emitter {
  public:
-  SlotEmitter(NodeState& s, EmitTicket& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
+  SlotEmitter(NodeState& s, Packet& out) : s_(s), out_(out) {}
   void emit(size_t, Packet packet) override {
-    if (out_.packet)
+    if (out_)
       second_item_for_one_input();
     bump(s_.counters.items_out[0], 1, s_.serial);
     s_.saw(0, packet);
-    out_.packet = std::move(packet);
-    out_.ticket = ticket_.get();
+    out_ = std::move(packet);
   }
 
  private:
   NodeState& s_;
-  EmitTicket& ticket_;
-  Msg& out_;
+  Packet& out_;
 };
 
 // Emitter for serial multifunction nodes: straight into the tbb output port.
@@ -374,7 +403,7 @@ class PortsEmitter final : public Emitter {
   void emit(size_t i, Packet packet) override {
     bump(s_.counters.items_out[i], 1, s_.serial);
     s_.saw(i, packet);
-    put_to_port(ports_, i, Msg{ticket_.get(), std::move(packet), 0});
+    put_with_ticket(ports_, i, ticket_.get(), std::move(packet));
   }
 
  private:
@@ -456,10 +485,9 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
       return Msg{};
     }
     QueueEmitter emitter(s);
-    Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    Context& ctx = *s.call_context;
     ctx.bind(&emitter);
     ctx.set_item(s.numbering.number(s.emitted));
-    ctx.set_expected_sink(&s.counters.expected);
     uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
@@ -547,11 +575,12 @@ void Executor::Impl::build_function(NodeState& s) {
   auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
     Msg out;
     {
-      EmitTicket ticket(s, in.ticket);
-      SlotEmitter emitter(s, ticket, out);
+      EmitTicket ticket(s, owned(in).ticket);
+      SlotEmitter emitter(s, out.packet);
       process(s, 0, in, emitter);
+      if (out.packet) out.ticket = std::move(ticket.get());
     }
-    if (out.packet) std::get<0>(ports).try_put(std::move(out));
+    if (out.packet) std::get<0>(ports).try_put(out);
   });
   s.inputs.push_back(node.get());
   s.outputs.push_back(&flow::output_port<0>(*node));
@@ -575,15 +604,17 @@ void Executor::Impl::build_ordered_parallel(NodeState& s) {
   const bool one_to_one = s.contract->shape() == Shape::kFunction;
   auto work = std::make_unique<flow::function_node<Numbered, Bundle>>(
       g, flow::unlimited, [this, &s, one_to_one](const Numbered& in) {
-        Bundle out{in.ordinal, in.msg.ticket, {}};
+        Bundle out{in.ordinal, {}, {}};
         BundleEmitter emitter(s, out, one_to_one);
         process(s, 0, in.msg, emitter);
+        out.ticket = std::move(owned(in).msg.ticket);
         return out;
       });
   auto sequencer = std::make_unique<flow::sequencer_node<Bundle>>(g, [](const Bundle& b) { return b.ordinal; });
   using Unbundle = flow::multifunction_node<Bundle, MsgTuple<NOut>>;
-  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [](const Bundle& b, typename Unbundle::output_ports_type& ports) {
-    for (const auto& [port, packet] : b.emitted) put_to_port(ports, port, Msg{b.ticket, packet, 0});
+  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [](const Bundle& in, typename Unbundle::output_ports_type& ports) {
+    Bundle& b = owned(in);
+    for (auto& [port, packet] : b.emitted) put_with_ticket(ports, port, b.ticket, std::move(packet));
   });
   flow::make_edge(*number, *work);
   flow::make_edge(*work, *sequencer);
@@ -638,7 +669,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     if (!s.serial) return build_ordered_parallel<NOut>(s);
     using Node = flow::multifunction_node<Msg, Ports>;
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
-      EmitTicket ticket(s, in.ticket);
+      EmitTicket ticket(s, owned(in).ticket);
       PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, 0, in, emitter);
     });
@@ -652,7 +683,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     auto idx = std::make_unique<Idx>(g);
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const In& in, typename Node::output_ports_type& ports) {
       const Msg& m = in.template cast_to<Msg>();
-      EmitTicket ticket(s, m.ticket);
+      EmitTicket ticket(s, owned(m).ticket);
       PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, in.tag(), m, emitter);
     });
@@ -686,6 +717,8 @@ void Executor::Impl::build() {
     s->serial = node.op->contract.concurrency == Concurrency::kSerial;
     s->holds_inputs = node.op->contract.holds_inputs;
     s->op = node.op->factory();
+    s->call_context.emplace(node.name, node.op->contract, node.params, &cancel);
+    s->call_context->set_expected_sink(&s->counters.expected);
     s->downstream.resize(node.op->contract.outputs.size());
     for (const auto& port : node.op->contract.outputs)
       s->scalars_port.push_back(port.type == &payload_type<Scalars>() || port.type->name == payload_type<Scalars>().name);
