@@ -11,10 +11,12 @@
 #include "engine/log.h"
 #include "engine/payloads/scalars.h"
 #include "engine/busy_clock.h"
+#include "engine/flow_message.h"
 #include "engine/ticket.h"
 
 namespace avflow {
 namespace flow = tbb::flow;
+using detail::Msg;
 using detail::TicketRef;
 using Clock = std::chrono::steady_clock;
 
@@ -35,16 +37,6 @@ std::string RunFailure::str() const {
 }
 
 namespace {
-
-// The message type on every tbb edge.
-struct Msg {
-  // Declared before the packet, so destroyed after it: a payload is gone
-  // before its ticket lets the source make the next one.
-  TicketRef ticket;
-  Packet packet;      // empty: a function filtered its input out
-  uint32_t port = 0;  // source output port, read by the source's router
-  uint64_t seq = 0;   // sources: the item's number, until it gets its ticket
-};
 
 // What a parallel operator made of one input, carried to the sequencer that
 // puts results back into input order.
@@ -134,6 +126,10 @@ struct NodeState final : detail::TicketOwner {
   std::vector<flow::sender<Msg>*> outputs;                     // per output port
   std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
   std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
+
+  // True when one node receives what output port `port` puts, so a message
+  // put there may be handed over (flow_message.h).
+  bool one_receiver(size_t port) const { return downstream[port].size() == 1; }
 
   uint64_t items_out_total() const {
     uint64_t n = 0;
@@ -316,11 +312,19 @@ void put_to_port(Ports& ports, size_t i, const Msg& m) {
   put_to_port_impl(ports, i, m, std::make_index_sequence<std::tuple_size_v<Ports>>{});
 }
 
-// Puts `packet` with `ticket` on port i. The ticket is lent to the message
-// for the put and comes back after it (tbb kept copies), so it is not counted
+// Puts `packet` with `ticket` on port i of node s; the ticket stays for
+// further emits. One receiver: the message, with its own count of the
+// ticket, is handed over. Several: the ticket is lent to the message for the
+// put and comes back after it (tbb made counted copies), so it is not counted
 // once more for a message that lives only here.
 template <class Ports>
-void put_with_ticket(Ports& ports, size_t i, TicketRef& ticket, Packet packet) {
+void put_with_ticket(const NodeState& s, Ports& ports, size_t i, TicketRef& ticket, Packet packet) {
+  if (s.one_receiver(i)) {
+    Msg m{ticket, std::move(packet), 0};
+    m.hand_over();
+    put_to_port(ports, i, m);
+    return;
+  }
   Msg m{std::move(ticket), std::move(packet), 0};
   put_to_port(ports, i, m);
   ticket = std::move(m.ticket);
@@ -403,7 +407,7 @@ class PortsEmitter final : public Emitter {
   void emit(size_t i, Packet packet) override {
     bump(s_.counters.items_out[i], 1, s_.serial);
     s_.saw(i, packet);
-    put_with_ticket(ports_, i, ticket_.get(), std::move(packet));
+    put_with_ticket(s_, ports_, i, ticket_.get(), std::move(packet));
   }
 
  private:
@@ -555,7 +559,8 @@ void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
     TicketHandOverGuard guard;
     Msg out = stamp_ticket(s, m);
     out.port = 0;
-    put_to_port(ports, m.port, std::move(out));
+    if (s.one_receiver(m.port)) out.hand_over();
+    put_to_port(ports, m.port, out);
   });
   flow::make_edge(from, *router);
   add_output_ports<NOut>(s, *router);
@@ -580,7 +585,9 @@ void Executor::Impl::build_function(NodeState& s) {
       process(s, 0, in, emitter);
       if (out.packet) out.ticket = std::move(ticket.get());
     }
-    if (out.packet) std::get<0>(ports).try_put(out);
+    if (!out.packet) return;
+    if (s.one_receiver(0)) out.hand_over();
+    std::get<0>(ports).try_put(out);
   });
   s.inputs.push_back(node.get());
   s.outputs.push_back(&flow::output_port<0>(*node));
@@ -612,9 +619,9 @@ void Executor::Impl::build_ordered_parallel(NodeState& s) {
       });
   auto sequencer = std::make_unique<flow::sequencer_node<Bundle>>(g, [](const Bundle& b) { return b.ordinal; });
   using Unbundle = flow::multifunction_node<Bundle, MsgTuple<NOut>>;
-  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [](const Bundle& in, typename Unbundle::output_ports_type& ports) {
+  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [&s](const Bundle& in, typename Unbundle::output_ports_type& ports) {
     Bundle& b = owned(in);
-    for (auto& [port, packet] : b.emitted) put_with_ticket(ports, port, b.ticket, std::move(packet));
+    for (auto& [port, packet] : b.emitted) put_with_ticket(s, ports, port, b.ticket, std::move(packet));
   });
   flow::make_edge(*number, *work);
   flow::make_edge(*work, *sequencer);
