@@ -44,18 +44,26 @@ class TicketRef {
     std::swap(t_, o.t_);
     return *this;
   }
-  ~TicketRef() { reset(); }
+  // Most references the executor destroys are empty (their ticket moved on),
+  // so the test stays inline and the release is a call.
+  ~TicketRef() {
+    if (t_) drop();
+  }
 
   void reset() noexcept {
-    if (t_ && t_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      t_->owner->release_ticket();
-      delete t_;
-    }
+    if (t_) drop();
     t_ = nullptr;
   }
   const Ticket* get() const { return t_; }
 
  private:
+  [[gnu::noinline]] void drop() noexcept {
+    if (t_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      t_->owner->release_ticket();
+      delete t_;
+    }
+  }
+
   Ticket* t_ = nullptr;
 };
 
