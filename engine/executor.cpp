@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <deque>
-#include <functional>
+#include <utility>
 #include <mutex>
 #include <optional>
 
@@ -137,11 +137,11 @@ struct NodeState final : detail::TicketOwner {
     return n;
   }
 
-  // Sources.
-  std::function<void()> activate;
-  flow::limiter_node<Msg>* limiter = nullptr;
-  // Returns tickets on a task of their own; see TicketHandOverGuard.
-  flow::function_node<flow::continue_msg, flow::continue_msg>* deferred_release = nullptr;
+  // Sources. The source's serial node runs when woken and hands on items
+  // while fewer than max_in_flight are in flight (counters.in_flight); a
+  // ticket coming back to a full source wakes it.
+  flow::receiver<flow::continue_msg>* wake = nullptr;
+  int64_t max_in_flight = 0;
   std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
   bool ended = false;
   ItemNumbering numbering;  // Context::number_items
@@ -155,7 +155,7 @@ struct Executor::Impl {
   const ResolvedGraph& graph;
   std::atomic<bool>& cancel;
   // Declared before the states: tickets still queued when the states are
-  // destroyed read it to learn that the limiters are gone.
+  // destroyed read it to learn that the sources' nodes are gone.
   std::atomic<bool> live{true};
   std::vector<std::unique_ptr<NodeState>> states;  // by node index
   SideValues side_values;  // published in open(), which runs on one thread
@@ -183,7 +183,7 @@ struct Executor::Impl {
     return made;
   }
   ~Impl() {
-    live.store(false);  // tickets destroyed with queued messages must not touch limiters
+    live.store(false);  // tickets destroyed with queued messages must not wake sources
     tbb_nodes.clear();
     release_held();     // while every source's state still exists
   }
@@ -193,8 +193,8 @@ struct Executor::Impl {
   }
 
   // After the graph went idle with no stop requested, every source must have
-  // ended and handed on all it made; otherwise it waits on its limiter for
-  // tickets that nodes hold (kHoldsInputs) until more items come: max_in_flight
+  // ended and handed on all it made; otherwise it waits for tickets that
+  // nodes hold (kHoldsInputs) until more items come: max_in_flight
   // is smaller than what those nodes hold before they emit. Returns the
   // explanation, empty when the run is not stalled.
   std::string stall_explanation() const;
@@ -256,7 +256,9 @@ struct Executor::Impl {
   void build();
   void build_source(NodeState& s);
   template <size_t NOut>
-  void build_router(NodeState& s, flow::sender<Msg>& from);
+  void build_source_n(NodeState& s);
+  template <class Ports>
+  void hand_on_items(NodeState& s, Ports& ports);
   void build_function(NodeState& s);
   template <size_t NOut>
   void build_ordered_parallel(NodeState& s);
@@ -266,35 +268,17 @@ struct Executor::Impl {
   template <size_t NIn, size_t NOut>
   void build_multi_n(NodeState& s);
   void build_multi(NodeState& s);
-  Msg next_from_source(NodeState& s, tbb::flow_control& fc);
-  static Msg stamp_ticket(NodeState& s, const Msg& m);
+  bool next_from_source(NodeState& s, Msg& out);
+  static void stamp_ticket(NodeState& s, Msg& m);
 };
 
-namespace {
-
-// True while a source's router body runs on this thread. tbb's limiter hands
-// an item on while it holds the lock on its successor list, and the router,
-// lightweight, runs right there. A ticket that comes back during that body
-// (its item went to an unconnected port, or a consumer on another thread
-// finished it before the body returned) must not re-enter the limiter, which
-// would wait on its own lock forever: the run hung. Such a ticket goes back on
-// a task instead, after the limiter let go.
-thread_local bool t_in_ticket_hand_over = false;
-
-struct TicketHandOverGuard {
-  TicketHandOverGuard() noexcept { t_in_ticket_hand_over = true; }
-  ~TicketHandOverGuard() { t_in_ticket_hand_over = false; }
-};
-
-}  // namespace
-
+// Only a ticket that frees a full source wakes it: a source that is not full
+// is still handing on items, and sees the count drop. A wake may come while
+// the source's body runs, even from inside it (its item went to an
+// unconnected port): the serial node queues it and runs the body again.
 void NodeState::release_ticket() noexcept {
-  counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (!impl->live.load(std::memory_order_relaxed)) return;
-  if (t_in_ticket_hand_over)
-    deferred_release->try_put(flow::continue_msg());
-  else
-    limiter->decrementer().try_put(flow::continue_msg());
+  const int64_t before = counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  if (before == max_in_flight && impl->live.load(std::memory_order_relaxed)) wake->try_put(flow::continue_msg());
 }
 
 namespace {
@@ -482,12 +466,11 @@ void dispatch_arity(size_t n, F&& f) {
 
 }  // namespace
 
-Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
+// The source's next item, calling process() until it emits or ends; false
+// when it ended or the run is stopping.
+bool Executor::Impl::next_from_source(NodeState& s, Msg& out) {
   while (s.pending.empty()) {
-    if (s.ended || stopping()) {
-      fc.stop();
-      return Msg{};
-    }
+    if (s.ended || stopping()) return false;
     QueueEmitter emitter(s);
     Context& ctx = *s.call_context;
     ctx.bind(&emitter);
@@ -498,23 +481,17 @@ Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
     } catch (...) {
       fail(s, "process", nullptr, current_exception_text());
     }
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // input_node calls it serially
+    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // the source's node is serial
     if (ctx.ended()) s.ended = true;
   }
-  Msg m = std::move(s.pending.front());
+  out = std::move(s.pending.front());
   s.pending.pop_front();
-  m.seq = s.numbering.number(s.emitted++);
-  return m;
+  out.seq = s.numbering.number(s.emitted++);
+  return true;
 }
 
-// Gives an item that passed its source's limiter the ticket that will return
-// it. Not done in the input_node body: tbb's input_node keeps a copy of the
-// last item it handed on until its body runs again, and a ticket in that copy
-// would come back only once the source made its next item. With every other
-// ticket returned (max_in_flight = 1, or the last items of a stream) the
-// limiter then waits for that ticket, the source for the limiter, the graph
-// goes idle and the run ends early as if the stream had ended.
-Msg Executor::Impl::stamp_ticket(NodeState& s, const Msg& m) {
+// Gives an item the ticket that will return it as it is handed on.
+void Executor::Impl::stamp_ticket(NodeState& s, Msg& m) {
   // Counted here, not when made: an item waiting at the source has not been
   // delivered, and queue depths downstream are computed from this count.
   s.counters.items_out[m.port].fetch_add(1, std::memory_order_relaxed);
@@ -522,49 +499,40 @@ Msg Executor::Impl::stamp_ticket(NodeState& s, const Msg& m) {
   int64_t peak = s.counters.in_flight_peak.load(std::memory_order_relaxed);
   while (now > peak && !s.counters.in_flight_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
   }
-  return Msg{TicketRef::create(&s, m.seq), m.packet, m.port, m.seq};
+  m.ticket = TicketRef::create(&s, m.seq);
+}
+
+// Hands on items in the source's order, each on the port it was emitted on,
+// while the source has room in flight.
+template <class Ports>
+void Executor::Impl::hand_on_items(NodeState& s, Ports& ports) {
+  Msg m;
+  while (s.counters.in_flight.load(std::memory_order_relaxed) < s.max_in_flight && next_from_source(s, m)) {
+    const uint32_t port = std::exchange(m.port, 0);
+    stamp_ticket(s, m);
+    if (s.one_receiver(port)) m.hand_over();
+    put_to_port(ports, port, m);
+    m = Msg();
+  }
 }
 
 void Executor::Impl::build_source(NodeState& s) {
-  auto src = std::make_unique<flow::input_node<Msg>>(
-      g, [this, &s](tbb::flow_control& fc) { return next_from_source(s, fc); });
-  auto limiter = std::make_unique<flow::limiter_node<Msg>>(g, graph.settings.max_in_flight);
-  flow::make_edge(*src, *limiter);
-  s.limiter = limiter.get();
-  // Queueing, not lightweight: a put spawns a task, which returns the ticket
-  // outside the limiter's hand-over.
-  auto deferred = std::make_unique<flow::function_node<flow::continue_msg, flow::continue_msg>>(
-      g, flow::unlimited, [](const flow::continue_msg& m) { return m; });
-  flow::make_edge(*deferred, limiter->decrementer());
-  s.deferred_release = deferred.get();
-  tbb_nodes.push_back(std::move(deferred));
-  auto* src_ptr = src.get();
-  s.activate = [src_ptr] { src_ptr->activate(); };
-  tbb_nodes.push_back(std::move(src));
-  tbb_nodes.push_back(std::move(limiter));
-  dispatch_arity<1>(s.contract->outputs.size(),
-                    [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
+  s.max_in_flight = graph.settings.max_in_flight;
+  dispatch_arity<1>(s.contract->outputs.size(), [&](auto n) { build_source_n<decltype(n)::value>(s); });
 }
 
-// Gives each item that passed the source's limiter its ticket and puts it on
-// the port it was emitted on. Lightweight (tbb honours that only for a
-// noexcept body): runs inline as the limiter lets an item through, so items
-// leave in the source's order. Every message holding the new ticket is put or
-// destroyed inside the body, under TicketHandOverGuard.
+// A source is a serial node woken by continue messages (run() wakes it first,
+// then tickets coming back to it when it was full): back-pressure without a
+// limiter_node, whose hand-over a returning ticket could not re-enter.
 template <size_t NOut>
-void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
-  using Node = flow::multifunction_node<Msg, MsgTuple<NOut>, flow::lightweight>;
-  using Ports = typename Node::output_ports_type;
-  auto router = std::make_unique<Node>(g, flow::unlimited, [&s](const Msg& m, Ports& ports) noexcept {
-    TicketHandOverGuard guard;
-    Msg out = stamp_ticket(s, m);
-    out.port = 0;
-    if (s.one_receiver(m.port)) out.hand_over();
-    put_to_port(ports, m.port, out);
+void Executor::Impl::build_source_n(NodeState& s) {
+  using Node = flow::multifunction_node<flow::continue_msg, MsgTuple<NOut>>;
+  auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const flow::continue_msg&, typename Node::output_ports_type& ports) {
+    hand_on_items(s, ports);
   });
-  flow::make_edge(from, *router);
-  add_output_ports<NOut>(s, *router);
-  tbb_nodes.push_back(std::move(router));
+  s.wake = node.get();
+  add_output_ports<NOut>(s, *node);
+  tbb_nodes.push_back(std::move(node));
 }
 
 void Executor::Impl::build_function(NodeState& s) {
@@ -781,7 +749,7 @@ RunResult Executor::run() {
 
   if (!m.failed) {
     for (size_t i : m.graph.topo_order)
-      if (m.states[i]->activate) m.states[i]->activate();
+      if (m.states[i]->wake) m.states[i]->wake->try_put(flow::continue_msg());
     m.g.wait_for_all();
     if (!m.stopping()) {
       if (std::string stall = m.stall_explanation(); !stall.empty()) {
