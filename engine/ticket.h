@@ -3,7 +3,7 @@
 // A source creates one ticket per item it emits. Messages derived from that
 // item while it travels share the ticket (an intrusive reference count); when
 // the last of them has been processed, the ticket calls its release hook,
-// which returns one unit to the source's tbb limiter_node. Internal (private)
+// which gives the source room for one more item in flight. Internal (private)
 // to the executor.
 #pragma once
 
