@@ -4,7 +4,8 @@
 //   bench_flow_overhead [items=200000] [repetitions=7] [max_in_flight=32] [threads=0] [only]
 //
 // Both graphs are  source -> 5 trivial serial functions -> serial sink,  with
-// the source behind a limiter_node of the same bound, carrying the same
+// the same bound on the source's items in flight (raw: a limiter_node that
+// the sink decrements; avflow: max_in_flight and its tickets), carrying the same
 // payload (a shared, immutable int64: avflow's Packet::make allocates one per
 // emit, so the raw graph allocates a std::shared_ptr<const int64_t> per hop
 // too). Each function adds 1; the sink sums and the sum is checked. A "hop"

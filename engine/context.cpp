@@ -13,13 +13,7 @@ std::string_view to_string(CloseReason reason) {
   return "?";
 }
 
-size_t Context::index_of_input(const void* decl) const {
-  for (size_t i = 0; i < contract_.inputs.size(); ++i)
-    if (contract_.inputs[i].decl == decl) return i;
-  return static_cast<size_t>(-1);
-}
-
-size_t Context::index_of_output(const void* decl, const std::string& name) const {
+size_t Context::search_output(const void* decl, const std::string& name) const {
   for (size_t i = 0; i < contract_.outputs.size(); ++i)
     if (contract_.outputs[i].decl == decl) return i;
   throw std::logic_error("emit on port '" + name + "', which is not in the contract of node '" +

@@ -1,6 +1,6 @@
-// Context: what an operator sees while it runs.
+// Context: what an operator sees while it runs (open, process, finish).
 //
-// One Context per call of open / process / finish / close. Inputs are read and
+// Inputs are read and
 // outputs written through the operator's own port declarations, so a port is
 // always named by the object that declared it, never by a string.
 #pragma once
@@ -64,7 +64,9 @@ class Context {
   // --- inputs (process only) ---
   // The port the current packet arrived on.
   template <class T>
-  bool has(const In<T>& port) const { return packet_ && input_index_ == index_of_input(&port); }
+  bool has(const In<T>& port) const {
+    return packet_ && contract_.inputs[input_index_].decl == &port;
+  }
   // The index of the input port the current packet arrived on.
   size_t input_index() const { return input_index_; }
   template <class T>
@@ -144,12 +146,16 @@ class Context {
   bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
 
   // --- engine side ---
+  // The executor keeps one Context per serial node and sets it up for each
+  // call with bind and set_input (clear_input after), instead of making one
+  // per call.
   void bind(Emitter* emitter) { emitter_ = emitter; }
   void set_input(size_t index, const Packet* packet, uint64_t item) {
     input_index_ = index;
     packet_ = packet;
     item_ = item;
   }
+  void clear_input() { packet_ = nullptr; }
   void set_item(uint64_t item) { item_ = item; }
   void set_expected_sink(std::atomic<uint64_t>* sink) { expected_ = sink; }
   void set_numbering_sink(ItemNumbering* sink) { numbering_ = sink; }
@@ -161,8 +167,13 @@ class Context {
   void set_checkpoints(std::string folder) { checkpoints_ = std::move(folder); }
 
  private:
-  size_t index_of_input(const void* decl) const;
-  size_t index_of_output(const void* decl, const std::string& name) const;
+  template <class T>
+  size_t index_of(const Out<T>& port) const {
+    const size_t hint = port.index.get();
+    if (hint < contract_.outputs.size() && contract_.outputs[hint].decl == &port) return hint;
+    return search_output(&port, port.spec.name);
+  }
+  size_t search_output(const void* decl, const std::string& name) const;
   [[noreturn]] void throw_no_input(const std::string& port) const;
   void check_emit_type(size_t index, const Packet& packet) const;
 
@@ -185,7 +196,7 @@ class Context {
 
 template <class T>
 void Context::emit_packet(const Out<T>& port, Packet packet) {
-  size_t index = index_of_output(&port, port.spec.name);
+  size_t index = index_of(port);
   if constexpr (!std::is_same_v<T, Any>) check_emit_type(index, packet);
   emitter_->emit(index, std::move(packet));
 }

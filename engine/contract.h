@@ -118,7 +118,10 @@ inline constexpr size_t kMaxPorts = 8;  // per direction; tbb node arity is fixe
 
 namespace detail {
 template <class T> void add_to(Contract& c, const In<T>& p) { c.inputs.push_back(p.spec); }
-template <class T> void add_to(Contract& c, const Out<T>& p) { c.outputs.push_back(p.spec); }
+template <class T> void add_to(Contract& c, const Out<T>& p) {
+  p.index.set(c.outputs.size());
+  c.outputs.push_back(p.spec);
+}
 template <class T> void add_to(Contract& c, const Param<T>& p) { c.params.push_back(p.spec); }
 template <class E> void add_to(Contract& c, const EnumParam<E>& p) { c.params.push_back(p.spec); }
 inline void add_to(Contract& c, const ParamGroup& g) {

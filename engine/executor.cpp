@@ -4,16 +4,19 @@
 
 #include <chrono>
 #include <deque>
-#include <functional>
+#include <utility>
 #include <mutex>
+#include <optional>
 
 #include "engine/log.h"
 #include "engine/payloads/scalars.h"
 #include "engine/busy_clock.h"
+#include "engine/flow_message.h"
 #include "engine/ticket.h"
 
 namespace avflow {
 namespace flow = tbb::flow;
+using detail::Msg;
 using detail::TicketRef;
 using Clock = std::chrono::steady_clock;
 
@@ -34,16 +37,6 @@ std::string RunFailure::str() const {
 }
 
 namespace {
-
-// The message type on every tbb edge.
-struct Msg {
-  // Declared before the packet, so destroyed after it: a payload is gone
-  // before its ticket lets the source make the next one.
-  TicketRef ticket;
-  Packet packet;      // empty: a function filtered its input out
-  uint32_t port = 0;  // source output port, read by the source's router
-  uint64_t seq = 0;   // sources: the item's number, until it gets its ticket
-};
 
 // What a parallel operator made of one input, carried to the sequencer that
 // puts results back into input order.
@@ -81,6 +74,15 @@ std::string current_exception_text() {
   }
 }
 
+// The message a queueing (not lightweight) node's body is given is that
+// node's own copy, made by tbb when the message was put and destroyed when
+// the body returns, so the body may take what it carries: passing the ticket
+// on this way costs no reference count.
+template <class T>
+T& owned(const T& message) {
+  return const_cast<T&>(message);
+}
+
 // Adds to one of a node's counters from inside its body. tbb never overlaps
 // the bodies of a serial node (and orders them), so there a plain load and
 // store is enough; it saves a locked instruction per counter and item, a
@@ -96,6 +98,8 @@ struct NodeState final : detail::TicketOwner {
   const ResolvedNode* spec = nullptr;
   const Contract* contract = nullptr;
   std::unique_ptr<Operator> op;
+  // Serial nodes and sources: the Context every process() call reuses.
+  std::optional<Context> call_context;
   NodeCounters counters;
   bool opened = false;
   bool drop_on_cancel = false;
@@ -123,17 +127,21 @@ struct NodeState final : detail::TicketOwner {
   std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
   std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
 
+  // True when one node receives what output port `port` puts, so a message
+  // put there may be handed over (flow_message.h).
+  bool one_receiver(size_t port) const { return downstream[port].size() == 1; }
+
   uint64_t items_out_total() const {
     uint64_t n = 0;
     for (const auto& c : counters.items_out) n += c.load(std::memory_order_relaxed);
     return n;
   }
 
-  // Sources.
-  std::function<void()> activate;
-  flow::limiter_node<Msg>* limiter = nullptr;
-  // Returns tickets on a task of their own; see TicketHandOverGuard.
-  flow::function_node<flow::continue_msg, flow::continue_msg>* deferred_release = nullptr;
+  // Sources. The source's serial node runs when woken and hands on items
+  // while fewer than max_in_flight are in flight (counters.in_flight); a
+  // ticket coming back to a full source wakes it.
+  flow::receiver<flow::continue_msg>* wake = nullptr;
+  int64_t max_in_flight = 0;
   std::deque<Msg> pending;  // emitted by one process() call, handed out one by one
   bool ended = false;
   ItemNumbering numbering;  // Context::number_items
@@ -147,7 +155,7 @@ struct Executor::Impl {
   const ResolvedGraph& graph;
   std::atomic<bool>& cancel;
   // Declared before the states: tickets still queued when the states are
-  // destroyed read it to learn that the limiters are gone.
+  // destroyed read it to learn that the sources' nodes are gone.
   std::atomic<bool> live{true};
   std::vector<std::unique_ptr<NodeState>> states;  // by node index
   SideValues side_values;  // published in open(), which runs on one thread
@@ -175,7 +183,7 @@ struct Executor::Impl {
     return made;
   }
   ~Impl() {
-    live.store(false);  // tickets destroyed with queued messages must not touch limiters
+    live.store(false);  // tickets destroyed with queued messages must not wake sources
     tbb_nodes.clear();
     release_held();     // while every source's state still exists
   }
@@ -185,8 +193,8 @@ struct Executor::Impl {
   }
 
   // After the graph went idle with no stop requested, every source must have
-  // ended and handed on all it made; otherwise it waits on its limiter for
-  // tickets that nodes hold (kHoldsInputs) until more items come: max_in_flight
+  // ended and handed on all it made; otherwise it waits for tickets that
+  // nodes hold (kHoldsInputs) until more items come: max_in_flight
   // is smaller than what those nodes hold before they emit. Returns the
   // explanation, empty when the run is not stalled.
   std::string stall_explanation() const;
@@ -227,7 +235,12 @@ struct Executor::Impl {
       return;
     }
     bump(s.counters.items_in, 1, s.serial);
+    if (s.serial) return process_in(s, *s.call_context, port, in, emitter);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    process_in(s, ctx, port, in, emitter);
+  }
+
+  void process_in(NodeState& s, Context& ctx, size_t port, const Msg& in, Emitter& emitter) {
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
     uint64_t t0 = detail::busy_ticks();
@@ -236,13 +249,16 @@ struct Executor::Impl {
     } catch (...) {
       fail(s, "process", &in, current_exception_text());
     }
+    ctx.clear_input();
     bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
   }
 
   void build();
   void build_source(NodeState& s);
   template <size_t NOut>
-  void build_router(NodeState& s, flow::sender<Msg>& from);
+  void build_source_n(NodeState& s);
+  template <class Ports>
+  void hand_on_items(NodeState& s, Ports& ports);
   void build_function(NodeState& s);
   template <size_t NOut>
   void build_ordered_parallel(NodeState& s);
@@ -252,49 +268,50 @@ struct Executor::Impl {
   template <size_t NIn, size_t NOut>
   void build_multi_n(NodeState& s);
   void build_multi(NodeState& s);
-  Msg next_from_source(NodeState& s, tbb::flow_control& fc);
-  static Msg stamp_ticket(NodeState& s, const Msg& m);
+  bool next_from_source(NodeState& s, Msg& out);
+  static void stamp_ticket(NodeState& s, Msg& m);
 };
 
-namespace {
-
-// True while a source's router body runs on this thread. tbb's limiter hands
-// an item on while it holds the lock on its successor list, and the router,
-// lightweight, runs right there. A ticket that comes back during that body
-// (its item went to an unconnected port, or a consumer on another thread
-// finished it before the body returned) must not re-enter the limiter, which
-// would wait on its own lock forever: the run hung. Such a ticket goes back on
-// a task instead, after the limiter let go.
-thread_local bool t_in_ticket_hand_over = false;
-
-struct TicketHandOverGuard {
-  TicketHandOverGuard() noexcept { t_in_ticket_hand_over = true; }
-  ~TicketHandOverGuard() { t_in_ticket_hand_over = false; }
-};
-
-}  // namespace
-
+// Only a ticket that frees a full source wakes it: a source that is not full
+// is still handing on items, and sees the count drop. A wake may come while
+// the source's body runs, even from inside it (its item went to an
+// unconnected port): the serial node queues it and runs the body again.
 void NodeState::release_ticket() noexcept {
-  counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (!impl->live.load(std::memory_order_relaxed)) return;
-  if (t_in_ticket_hand_over)
-    deferred_release->try_put(flow::continue_msg());
-  else
-    limiter->decrementer().try_put(flow::continue_msg());
+  const int64_t before = counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  if (before == max_in_flight && impl->live.load(std::memory_order_relaxed)) wake->try_put(flow::continue_msg());
 }
 
 namespace {
 
 // Puts a message on output port i (a run-time index) of a multifunction node.
+// tbb copies it for each receiver.
 template <class Ports, size_t... I>
-void put_to_port_impl(Ports& ports, size_t i, Msg&& m, std::index_sequence<I...>) {
-  using Put = void (*)(Ports&, Msg&&);
-  static constexpr Put kPut[] = {[](Ports& p, Msg&& msg) { std::get<I>(p).try_put(std::move(msg)); }...};
-  kPut[i](ports, std::move(m));
+void put_to_port_impl(Ports& ports, size_t i, const Msg& m, std::index_sequence<I...>) {
+  using Put = void (*)(Ports&, const Msg&);
+  static constexpr Put kPut[] = {[](Ports& p, const Msg& msg) { std::get<I>(p).try_put(msg); }...};
+  kPut[i](ports, m);
 }
 template <class Ports>
-void put_to_port(Ports& ports, size_t i, Msg&& m) {
-  put_to_port_impl(ports, i, std::move(m), std::make_index_sequence<std::tuple_size_v<Ports>>{});
+void put_to_port(Ports& ports, size_t i, const Msg& m) {
+  put_to_port_impl(ports, i, m, std::make_index_sequence<std::tuple_size_v<Ports>>{});
+}
+
+// Puts `packet` with `ticket` on port i of node s; the ticket stays for
+// further emits. One receiver: the message, with its own count of the
+// ticket, is handed over. Several: the ticket is lent to the message for the
+// put and comes back after it (tbb made counted copies), so it is not counted
+// once more for a message that lives only here.
+template <class Ports>
+void put_with_ticket(const NodeState& s, Ports& ports, size_t i, TicketRef& ticket, Packet packet) {
+  if (s.one_receiver(i)) {
+    Msg m{ticket, std::move(packet), 0};
+    m.hand_over();
+    put_to_port(ports, i, m);
+    return;
+  }
+  Msg m{std::move(ticket), std::move(packet), 0};
+  put_to_port(ports, i, m);
+  ticket = std::move(m.ticket);
 }
 
 // Records every output port of a multifunction node as the node's outputs.
@@ -316,13 +333,14 @@ void add_output_ports(NodeState& s, Node& node) {
 // upstream then runs at most max_in_flight items ahead of what it emitted.
 class EmitTicket {
  public:
-  EmitTicket(NodeState& s, const TicketRef& in) : s_(s), in_(in) {}
+  // `in`: the input message's ticket, which an emit may take (see owned()).
+  EmitTicket(NodeState& s, TicketRef& in) : s_(s), in_(in) {}
   EmitTicket(const EmitTicket&) = delete;
   EmitTicket& operator=(const EmitTicket&) = delete;
   ~EmitTicket() {
     if (s_.holds_inputs && !emitted_) hold_input();
   }
-  const TicketRef& get() {
+  TicketRef& get() {
     if (!emitted_) {
       emitted_ = true;
       if (s_.holds_inputs && !s_.held.empty()) {
@@ -342,28 +360,27 @@ class EmitTicket {
   }
 
   NodeState& s_;
-  const TicketRef& in_;
+  TicketRef& in_;
   TicketRef group_;
   bool emitted_ = false;
 };
 
-// Emitter for a kOneToOne function: at most one packet, into the return slot.
+// Emitter for a kOneToOne function: at most one packet, into the return
+// slot; the caller gives it the ticket once process() returned.
 class SlotEmitter final : public Emitter {
  public:
-  SlotEmitter(NodeState& s, EmitTicket& ticket, Msg& out) : s_(s), ticket_(ticket), out_(out) {}
+  SlotEmitter(NodeState& s, Packet& out) : s_(s), out_(out) {}
   void emit(size_t, Packet packet) override {
-    if (out_.packet)
+    if (out_)
       second_item_for_one_input();
     bump(s_.counters.items_out[0], 1, s_.serial);
     s_.saw(0, packet);
-    out_.packet = std::move(packet);
-    out_.ticket = ticket_.get();
+    out_ = std::move(packet);
   }
 
  private:
   NodeState& s_;
-  EmitTicket& ticket_;
-  Msg& out_;
+  Packet& out_;
 };
 
 // Emitter for serial multifunction nodes: straight into the tbb output port.
@@ -374,7 +391,7 @@ class PortsEmitter final : public Emitter {
   void emit(size_t i, Packet packet) override {
     bump(s_.counters.items_out[i], 1, s_.serial);
     s_.saw(i, packet);
-    put_to_port(ports_, i, Msg{ticket_.get(), std::move(packet), 0});
+    put_with_ticket(s_, ports_, i, ticket_.get(), std::move(packet));
   }
 
  private:
@@ -449,40 +466,32 @@ void dispatch_arity(size_t n, F&& f) {
 
 }  // namespace
 
-Msg Executor::Impl::next_from_source(NodeState& s, tbb::flow_control& fc) {
+// The source's next item, calling process() until it emits or ends; false
+// when it ended or the run is stopping.
+bool Executor::Impl::next_from_source(NodeState& s, Msg& out) {
   while (s.pending.empty()) {
-    if (s.ended || stopping()) {
-      fc.stop();
-      return Msg{};
-    }
+    if (s.ended || stopping()) return false;
     QueueEmitter emitter(s);
-    Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    Context& ctx = *s.call_context;
     ctx.bind(&emitter);
     ctx.set_item(s.numbering.number(s.emitted));
-    ctx.set_expected_sink(&s.counters.expected);
     uint64_t t0 = detail::busy_ticks();
     try {
       s.op->process(ctx);
     } catch (...) {
       fail(s, "process", nullptr, current_exception_text());
     }
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // input_node calls it serially
+    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // the source's node is serial
     if (ctx.ended()) s.ended = true;
   }
-  Msg m = std::move(s.pending.front());
+  out = std::move(s.pending.front());
   s.pending.pop_front();
-  m.seq = s.numbering.number(s.emitted++);
-  return m;
+  out.seq = s.numbering.number(s.emitted++);
+  return true;
 }
 
-// Gives an item that passed its source's limiter the ticket that will return
-// it. Not done in the input_node body: tbb's input_node keeps a copy of the
-// last item it handed on until its body runs again, and a ticket in that copy
-// would come back only once the source made its next item. With every other
-// ticket returned (max_in_flight = 1, or the last items of a stream) the
-// limiter then waits for that ticket, the source for the limiter, the graph
-// goes idle and the run ends early as if the stream had ended.
-Msg Executor::Impl::stamp_ticket(NodeState& s, const Msg& m) {
+// Gives an item the ticket that will return it as it is handed on.
+void Executor::Impl::stamp_ticket(NodeState& s, Msg& m) {
   // Counted here, not when made: an item waiting at the source has not been
   // delivered, and queue depths downstream are computed from this count.
   s.counters.items_out[m.port].fetch_add(1, std::memory_order_relaxed);
@@ -490,48 +499,40 @@ Msg Executor::Impl::stamp_ticket(NodeState& s, const Msg& m) {
   int64_t peak = s.counters.in_flight_peak.load(std::memory_order_relaxed);
   while (now > peak && !s.counters.in_flight_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
   }
-  return Msg{TicketRef::create(&s, m.seq), m.packet, m.port, m.seq};
+  m.ticket = TicketRef::create(&s, m.seq);
+}
+
+// Hands on items in the source's order, each on the port it was emitted on,
+// while the source has room in flight.
+template <class Ports>
+void Executor::Impl::hand_on_items(NodeState& s, Ports& ports) {
+  Msg m;
+  while (s.counters.in_flight.load(std::memory_order_relaxed) < s.max_in_flight && next_from_source(s, m)) {
+    const uint32_t port = std::exchange(m.port, 0);
+    stamp_ticket(s, m);
+    if (s.one_receiver(port)) m.hand_over();
+    put_to_port(ports, port, m);
+    m = Msg();
+  }
 }
 
 void Executor::Impl::build_source(NodeState& s) {
-  auto src = std::make_unique<flow::input_node<Msg>>(
-      g, [this, &s](tbb::flow_control& fc) { return next_from_source(s, fc); });
-  auto limiter = std::make_unique<flow::limiter_node<Msg>>(g, graph.settings.max_in_flight);
-  flow::make_edge(*src, *limiter);
-  s.limiter = limiter.get();
-  // Queueing, not lightweight: a put spawns a task, which returns the ticket
-  // outside the limiter's hand-over.
-  auto deferred = std::make_unique<flow::function_node<flow::continue_msg, flow::continue_msg>>(
-      g, flow::unlimited, [](const flow::continue_msg& m) { return m; });
-  flow::make_edge(*deferred, limiter->decrementer());
-  s.deferred_release = deferred.get();
-  tbb_nodes.push_back(std::move(deferred));
-  auto* src_ptr = src.get();
-  s.activate = [src_ptr] { src_ptr->activate(); };
-  tbb_nodes.push_back(std::move(src));
-  tbb_nodes.push_back(std::move(limiter));
-  dispatch_arity<1>(s.contract->outputs.size(),
-                    [&](auto n) { build_router<decltype(n)::value>(s, *s.limiter); });
+  s.max_in_flight = graph.settings.max_in_flight;
+  dispatch_arity<1>(s.contract->outputs.size(), [&](auto n) { build_source_n<decltype(n)::value>(s); });
 }
 
-// Gives each item that passed the source's limiter its ticket and puts it on
-// the port it was emitted on. Lightweight (tbb honours that only for a
-// noexcept body): runs inline as the limiter lets an item through, so items
-// leave in the source's order. Every message holding the new ticket is put or
-// destroyed inside the body, under TicketHandOverGuard.
+// A source is a serial node woken by continue messages (run() wakes it first,
+// then tickets coming back to it when it was full): back-pressure without a
+// limiter_node, whose hand-over a returning ticket could not re-enter.
 template <size_t NOut>
-void Executor::Impl::build_router(NodeState& s, flow::sender<Msg>& from) {
-  using Node = flow::multifunction_node<Msg, MsgTuple<NOut>, flow::lightweight>;
-  using Ports = typename Node::output_ports_type;
-  auto router = std::make_unique<Node>(g, flow::unlimited, [&s](const Msg& m, Ports& ports) noexcept {
-    TicketHandOverGuard guard;
-    Msg out = stamp_ticket(s, m);
-    out.port = 0;
-    put_to_port(ports, m.port, std::move(out));
+void Executor::Impl::build_source_n(NodeState& s) {
+  using Node = flow::multifunction_node<flow::continue_msg, MsgTuple<NOut>>;
+  auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const flow::continue_msg&, typename Node::output_ports_type& ports) {
+    hand_on_items(s, ports);
   });
-  flow::make_edge(from, *router);
-  add_output_ports<NOut>(s, *router);
-  tbb_nodes.push_back(std::move(router));
+  s.wake = node.get();
+  add_output_ports<NOut>(s, *node);
+  tbb_nodes.push_back(std::move(node));
 }
 
 void Executor::Impl::build_function(NodeState& s) {
@@ -547,11 +548,14 @@ void Executor::Impl::build_function(NodeState& s) {
   auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
     Msg out;
     {
-      EmitTicket ticket(s, in.ticket);
-      SlotEmitter emitter(s, ticket, out);
+      EmitTicket ticket(s, owned(in).ticket);
+      SlotEmitter emitter(s, out.packet);
       process(s, 0, in, emitter);
+      if (out.packet) out.ticket = std::move(ticket.get());
     }
-    if (out.packet) std::get<0>(ports).try_put(std::move(out));
+    if (!out.packet) return;
+    if (s.one_receiver(0)) out.hand_over();
+    std::get<0>(ports).try_put(out);
   });
   s.inputs.push_back(node.get());
   s.outputs.push_back(&flow::output_port<0>(*node));
@@ -575,15 +579,17 @@ void Executor::Impl::build_ordered_parallel(NodeState& s) {
   const bool one_to_one = s.contract->shape() == Shape::kFunction;
   auto work = std::make_unique<flow::function_node<Numbered, Bundle>>(
       g, flow::unlimited, [this, &s, one_to_one](const Numbered& in) {
-        Bundle out{in.ordinal, in.msg.ticket, {}};
+        Bundle out{in.ordinal, {}, {}};
         BundleEmitter emitter(s, out, one_to_one);
         process(s, 0, in.msg, emitter);
+        out.ticket = std::move(owned(in).msg.ticket);
         return out;
       });
   auto sequencer = std::make_unique<flow::sequencer_node<Bundle>>(g, [](const Bundle& b) { return b.ordinal; });
   using Unbundle = flow::multifunction_node<Bundle, MsgTuple<NOut>>;
-  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [](const Bundle& b, typename Unbundle::output_ports_type& ports) {
-    for (const auto& [port, packet] : b.emitted) put_to_port(ports, port, Msg{b.ticket, packet, 0});
+  auto unbundle = std::make_unique<Unbundle>(g, flow::serial, [&s](const Bundle& in, typename Unbundle::output_ports_type& ports) {
+    Bundle& b = owned(in);
+    for (auto& [port, packet] : b.emitted) put_with_ticket(s, ports, port, b.ticket, std::move(packet));
   });
   flow::make_edge(*number, *work);
   flow::make_edge(*work, *sequencer);
@@ -638,7 +644,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     if (!s.serial) return build_ordered_parallel<NOut>(s);
     using Node = flow::multifunction_node<Msg, Ports>;
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const Msg& in, typename Node::output_ports_type& ports) {
-      EmitTicket ticket(s, in.ticket);
+      EmitTicket ticket(s, owned(in).ticket);
       PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, 0, in, emitter);
     });
@@ -652,7 +658,7 @@ void Executor::Impl::build_multi_n(NodeState& s) {
     auto idx = std::make_unique<Idx>(g);
     auto node = std::make_unique<Node>(g, concurrency_of(s), [this, &s](const In& in, typename Node::output_ports_type& ports) {
       const Msg& m = in.template cast_to<Msg>();
-      EmitTicket ticket(s, m.ticket);
+      EmitTicket ticket(s, owned(m).ticket);
       PortsEmitter<typename Node::output_ports_type> emitter(s, ticket, ports);
       process(s, in.tag(), m, emitter);
     });
@@ -686,6 +692,8 @@ void Executor::Impl::build() {
     s->serial = node.op->contract.concurrency == Concurrency::kSerial;
     s->holds_inputs = node.op->contract.holds_inputs;
     s->op = node.op->factory();
+    s->call_context.emplace(node.name, node.op->contract, node.params, &cancel);
+    s->call_context->set_expected_sink(&s->counters.expected);
     s->downstream.resize(node.op->contract.outputs.size());
     for (const auto& port : node.op->contract.outputs)
       s->scalars_port.push_back(port.type == &payload_type<Scalars>() || port.type->name == payload_type<Scalars>().name);
@@ -742,7 +750,7 @@ RunResult Executor::run() {
 
   if (!m.failed) {
     for (size_t i : m.graph.topo_order)
-      if (m.states[i]->activate) m.states[i]->activate();
+      if (m.states[i]->wake) m.states[i]->wake->try_put(flow::continue_msg());
     m.g.wait_for_all();
     if (!m.stopping()) {
       if (std::string stall = m.stall_explanation(); !stall.empty()) {

@@ -1,15 +1,15 @@
 // Executor: runs a validated graph on a oneTBB flow graph.
 //
-// Each operator becomes the tbb::flow node of its shape: input_node for a
-// source (behind a limiter_node that bounds its items in flight), function_node
-// for a parallel kOneToOne function (a serial one is a one-port
+// Each operator becomes the tbb::flow node of its shape: a serial
+// multifunction_node for a source (it hands on items while fewer than
+// max_in_flight of them are in flight), function_node for a parallel
+// kOneToOne function (a serial one is a one-port
 // multifunction_node, which keeps source order), multifunction_node for
 // multi-output operators, indexer_node in front of operators with several
 // inputs. A chain of serial operators delivers items in source order. Every item a source
-// emits carries a ticket; the ticket returns to the source's limiter when the
-// last message derived from it has been processed, so a fast source feeding a
-// slow sink holds at most max_in_flight items (plus the one waiting at the
-// source) whatever the stream length. Operators that keep packets in their own
+// emits carries a ticket; the ticket returns to the source when the last
+// message derived from it has been processed, so a fast source feeding a
+// slow sink holds at most max_in_flight items whatever the stream length. Operators that keep packets in their own
 // state (a batcher) do not hold tickets, so they can never deadlock the limit.
 //
 // Run phases: open (topological order) -> stream -> finish (topological

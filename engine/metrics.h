@@ -34,7 +34,7 @@ struct NodeMetrics {
   uint64_t dropped = 0;
   double busy_seconds = 0;
   int64_t queue_depth = 0;  // items delivered to the node but not yet started
-  int64_t in_flight = 0;    // sources: items past the limiter whose work is not finished
+  int64_t in_flight = 0;    // sources: items handed on whose work is not finished
   int64_t in_flight_peak = 0;  // at most the graph's max_in_flight
   uint64_t expected = 0;    // sources: announced total, 0 if unknown
   // The latest row the node emitted on a Scalars port (a loss, KL measures),

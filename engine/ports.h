@@ -5,6 +5,9 @@
 // wrong type does not compile; across edges the engine checks the names.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine/payload.h"
@@ -20,6 +23,23 @@ struct PortSpec {
 };
 
 inline constexpr struct OptionalPort {} kOptional{};
+
+// An output port's position in the contract that lists it, recorded when the
+// contract is made, so a Context finds the port in one step instead of
+// searching the contract on every emit. Only a hint: the Context
+// checks it and searches when a port object is listed by two contracts at
+// different positions.
+class PortIndexHint {
+ public:
+  static constexpr uint8_t kNone = 0xff;
+  size_t get() const { return index_.load(std::memory_order_relaxed); }
+  void set(size_t index) const {
+    index_.store(index < kNone ? static_cast<uint8_t>(index) : kNone, std::memory_order_relaxed);
+  }
+
+ private:
+  mutable std::atomic<uint8_t> index_{kNone};
+};
 
 template <class T>
 struct In {
@@ -39,6 +59,7 @@ struct Out {
   Out(const Out&) = delete;
   Out& operator=(const Out&) = delete;
   const std::string& name() const { return spec.name; }
+  PortIndexHint index;
 };
 
 }  // namespace avflow

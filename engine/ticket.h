@@ -3,7 +3,7 @@
 // A source creates one ticket per item it emits. Messages derived from that
 // item while it travels share the ticket (an intrusive reference count); when
 // the last of them has been processed, the ticket calls its release hook,
-// which returns one unit to the source's tbb limiter_node. Internal (private)
+// which gives the source room for one more item in flight. Internal (private)
 // to the executor.
 #pragma once
 
@@ -44,18 +44,26 @@ class TicketRef {
     std::swap(t_, o.t_);
     return *this;
   }
-  ~TicketRef() { reset(); }
+  // Most references the executor destroys are empty (their ticket moved on),
+  // so the test stays inline and the release is a call.
+  ~TicketRef() {
+    if (t_) drop();
+  }
 
   void reset() noexcept {
-    if (t_ && t_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      t_->owner->release_ticket();
-      delete t_;
-    }
+    if (t_) drop();
     t_ = nullptr;
   }
   const Ticket* get() const { return t_; }
 
  private:
+  [[gnu::noinline]] void drop() noexcept {
+    if (t_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      t_->owner->release_ticket();
+      delete t_;
+    }
+  }
+
   Ticket* t_ = nullptr;
 };
 

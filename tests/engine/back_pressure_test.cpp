@@ -48,8 +48,8 @@ TEST_CASE("a fast source and a slow sink stay within max_in_flight + 1", "[execu
   const NodeMetrics* src = r.metrics.find("src");
   REQUIRE(src);
   CHECK(src->items_out == uint64_t(kItems));
-  // The bound, on the engine's own counter (items past the source's limiter)
-  // and on the payload's (those plus the one made and waiting at the source).
+  // The bound, on the engine's own counter (items the source handed on) and
+  // on the payload's (those plus any made and waiting at the source).
   CHECK(src->in_flight_peak == limit);
   CHECK(Tracked::peak() >= limit);
   CHECK(Tracked::peak() <= limit + 1);

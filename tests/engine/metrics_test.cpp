@@ -128,7 +128,7 @@ to = "out"
   Executor ex(g);
   RunResult r;
   std::thread runner([&] { r = ex.run(); });
-  // The sink is stuck in its first item; the limiter has let 5 through.
+  // The sink is stuck in its first item; the source has handed on 5.
   CHECK(Recorder::wait_entered("out", 1));
   CHECK(wait_until([&] { return ex.metrics().find("src")->in_flight >= 5; }));
   MetricsSnapshot live = ex.metrics();
