@@ -418,7 +418,7 @@ class BundleEmitter final : public Emitter {
   bool one_to_one_;
 };
 
-// Emitter for sources: queued, handed out by the input_node one at a time.
+// Emitter for sources: queued, handed on one at a time as room in flight allows.
 class QueueEmitter final : public Emitter {
  public:
   explicit QueueEmitter(NodeState& s) : s_(s) {}
@@ -522,8 +522,11 @@ void Executor::Impl::build_source(NodeState& s) {
 }
 
 // A source is a serial node woken by continue messages (run() wakes it first,
-// then tickets coming back to it when it was full): back-pressure without a
-// limiter_node, whose hand-over a returning ticket could not re-enter.
+// then tickets coming back to it when it was full). Its items leave in its
+// order, and a ticket may come back anywhere, even inside the body that
+// stamped it: all it does there is queue a wake. (Behind a limiter_node, a
+// ticket coming back while the limiter handed its item on re-entered the
+// limiter and hung the run.)
 template <size_t NOut>
 void Executor::Impl::build_source_n(NodeState& s) {
   using Node = flow::multifunction_node<flow::continue_msg, MsgTuple<NOut>>;

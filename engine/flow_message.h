@@ -24,7 +24,7 @@ struct Msg {
   // before its ticket lets the source make the next one.
   TicketRef ticket;
   Packet packet;      // empty: a function filtered its input out
-  uint32_t port = 0;  // source output port, read by the source's router
+  uint32_t port = 0;  // the source's output port, while the item waits at its source
   uint64_t seq = 0;   // sources: the item's number, until it gets its ticket
 
   Msg() = default;
