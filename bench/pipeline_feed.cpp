@@ -81,7 +81,7 @@ double pipeline_clips_per_second(const StepShape& s, const std::string& device, 
   const std::string metrics = dir.path() + "/metrics.jsonl";
   std::vector<std::string> argv = {kAvflow, "run", kGraph, "--progress", "never", "--run-dir", dir.path()};
   std::vector<std::string> sets = {
-      "sampler.shards=" + shards.string(), "reader.dir=" + shards.string(), "sampler.resume_from=",
+      "sampler.shards=" + shards.string(), "reader.dir=" + shards.string(), "graph.checkpoints=",
       "sampler.batch_size=" + std::to_string(s.batch), "sampler.k=" + std::to_string(std::min<int64_t>(16, s.batch / 4)),
       "sampler.epoch_snippets=" + std::to_string(s.batch * steps), "sampler.epochs=1",
       "graph.max_in_flight=" + std::to_string(3 * s.batch),
@@ -89,7 +89,7 @@ double pipeline_clips_per_second(const StepShape& s, const std::string& device, 
       "augment.crop=" + std::to_string(s.crop), "augment.crop_position=random", "mask.max_fraction=0.25",
       "train.video_width=" + std::to_string(s.width), "train.audio_width=" + std::to_string(s.width),
       "train.blocks=" + std::to_string(s.blocks), "train.embedding_dim=" + std::to_string(s.dim), "train.epochs=1",
-      "train.checkpoints=", "train.device=" + device, std::string("train.precision=") + (s.bf16 ? "bf16" : "float32"),
+      "train.device=" + device, std::string("train.precision=") + (s.bf16 ? "bf16" : "float32"),
       std::string("train.memory_format=") + (s.channels_last ? "channels_last" : "contiguous"),
       "log.path=" + metrics, "plot.path=" + dir.path() + "/curves.png"};
   sets.insert(sets.end(), p.sets.begin(), p.sets.end());

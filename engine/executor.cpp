@@ -740,6 +740,10 @@ RunResult Executor::run() {
     ctx.set_expected_sink(&s.counters.expected);
     ctx.set_resuming(m.graph.settings.resume);
     ctx.set_side_values(&m.side_values, &s.spec->side_sources);
+    // A side value that is a parameter's is known before open: published here.
+    for (const Publishes& p : s.contract->publishes)
+      if (!p.value_param.empty() && (p.when.empty() || std::get<bool>(s.spec->params.raw(p.when))))
+        m.side_values[s.spec->name][p.name] = std::get<int64_t>(s.spec->params.raw(p.value_param));
     ctx.set_checkpoints(m.graph.settings.checkpoints);
     if (s.contract->shape() == Shape::kSource) ctx.set_numbering_sink(&s.numbering);
     try {

@@ -162,7 +162,7 @@ class Validator {
                   "; `avflow ops` lists the known ones");
         continue;
       }
-      ResolvedNode r{n.name, op, {}, n.where};
+      ResolvedNode r{n.name, op, {}, n.where, {}};
       const size_t errors_before = errors_.size();
       resolve_params(n, *op, r.params);
       if (errors_.size() == errors_before) check_params_together(n, *op, r.params);

@@ -24,6 +24,10 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 size_t substitute_run_dir(ResolvedGraph& graph, const std::string& dir) {
   size_t changed = 0;
+  if (std::string& folder = graph.settings.checkpoints; folder.find(kRunDirPlaceholder) != std::string::npos) {
+    folder = replace_all(folder, kRunDirPlaceholder, dir);
+    ++changed;
+  }
   for (auto& node : graph.nodes) {
     std::vector<std::pair<std::string, ParamValue>> updates;
     for (const auto& [name, value] : node.params.all()) {
@@ -57,6 +61,7 @@ std::string resolved_graph_toml(const ResolvedGraph& graph, const std::vector<st
   }
   t += "[graph]\nname = " + toml_string(graph.settings.name) + "\ndoc = " + toml_string(graph.settings.doc) +
        "\nmax_in_flight = " + std::to_string(graph.settings.max_in_flight) + "\n";
+  if (!graph.settings.checkpoints.empty()) t += "checkpoints = " + toml_string(graph.settings.checkpoints) + "\n";
   for (const auto& node : graph.nodes) {
     t += "\n[[node]]\nname = " + toml_string(node.name) + "\nop = " + toml_string(node.op->name) + "\n";
     for (const auto& [name, value] : node.params.all()) t += name + " = " + format_value(value) + "\n";

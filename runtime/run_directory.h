@@ -24,7 +24,8 @@ inline constexpr const char* kResolvedGraphFile = "graph.toml";
 inline constexpr const char* kOverridesPrefix = "# overrides: ";
 inline constexpr const char* kRunDirPlaceholder = "{run_dir}";
 
-// Replaces {run_dir} by `dir` in every string parameter (and string list)
+// Replaces {run_dir} by `dir` in the graph's checkpoint folder and in every
+// string parameter (and string list)
 // of every node; returns how many parameters changed.
 size_t substitute_run_dir(ResolvedGraph& graph, const std::string& dir);
 

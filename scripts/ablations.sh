@@ -59,7 +59,7 @@ if ! $table_only; then
     echo "== $name -> $out" >&2
     set +e
     build/avflow run "graphs/ablations/$name.toml" \
-      --set "sampler.resume_from=$out/checkpoints" --set "train.checkpoints=$out/checkpoints" \
+      --set "graph.checkpoints=$out/checkpoints" \
       --set "log.path=$out/metrics.jsonl" --set "plot.path=$out/curves.png" --run-dir "$out" "${extra[@]}"
     code=$?
     set -e

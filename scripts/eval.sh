@@ -8,7 +8,7 @@
 #   bash scripts/eval.sh hmdb51 --split all --encoder runs/pretrain_tv/checkpoints/video_encoder.pt
 #   bash scripts/eval.sh esc50 --split all --scratch               # the baseline, no pretraining
 #   bash scripts/eval.sh ucf101 --linear-probe --root data/ucf101 -- --set finetune.device=cuda
-#   bash scripts/eval.sh esc50 --train-set finetune.epochs=20 --test-set test.batch=50
+#   bash scripts/eval.sh esc50 --train-set clips.epochs=20 --test-set test.batch=50
 #
 # Options: --split N | all (UCF101 / HMDB51: 1-3; ESC-50: test fold 1-5;
 # default 1), --root DIR (the data set, default data/DATASET), --encoder PATH

@@ -35,6 +35,7 @@ using namespace avflow::random;
 
 class SpecMask final : public Operator {
  public:
+  enum class Axis { kEither, kTime, kFreq, kBoth };
   enum class Fill { kZero, kMean };
 
   static inline const In<Tensor> kIn{"in", "spectrogram [F, T], [C, F, T] or a batch [B, C, F, T]"};

@@ -19,7 +19,8 @@ struct DecodeDefaults {
 };
 
 struct DecodeParams {
-  explicit DecodeParams(DecodeDefaults d = {})
+  DecodeParams() : DecodeParams(DecodeDefaults{}) {}
+  explicit DecodeParams(DecodeDefaults d)
       : fps{"fps", d.fps, Range{0.1, 240.0}, "output frame rate"},
         short_side{"short_side", d.short_side, Range{0, 8192},
                    "shorter side of frames in pixels; 0 keeps the source size"},

@@ -121,7 +121,7 @@ class FinetuneStep final : public Operator {
     out_ = ctx.param(kOut);
     AVFLOW_LOG(info) << ctx.node() << ": " << o.modality << " classifier, " << o.classes << " classes, "
                      << (encoder.empty() ? std::string("from scratch") : "encoder " + encoder) << ", "
-                     << ctx.param(kMode) << ", " << trained.size() << " trained tensors, " << schedule_.total_steps
+                     << kMode.name_of(ctx.param(kMode)) << ", " << trained.size() << " trained tensors, " << schedule_.total_steps
                      << " steps on " << device_.str();
   }
 

@@ -23,7 +23,8 @@ struct ScheduleDefaults {
 };
 
 struct ScheduleParams {
-  explicit ScheduleParams(ScheduleDefaults d = {})
+  ScheduleParams() : ScheduleParams(ScheduleDefaults{}) {}
+  explicit ScheduleParams(ScheduleDefaults d)
       : epochs{"epochs", d.epochs, Range{static_cast<double>(d.min_epochs), 100000.0}, d.epochs_doc},
         warmup_epochs{"warmup_epochs", d.warmup_epochs, Range{0.0, 100000.0}, "epochs of linear warm-up"},
         lr_start{"lr_start", d.lr_start, Range{0.0, 10.0}, "learning rate at the first step"},
@@ -43,8 +44,8 @@ struct ScheduleParams {
               const int64_t n = std::get<int64_t>(p.raw(e));
               const double warmup = std::get<double>(p.raw(w));
               if (n == 0 || warmup <= static_cast<double>(n)) return std::nullopt;  // 0: known only in open()
-              return ParamProblem{w, "(" + std::to_string(warmup) + ") is longer than the " + std::to_string(n) +
-                                         " epochs"};
+              return ParamProblem{w, "(" + format_value(ParamValue(warmup)) + ") is longer than the " +
+                                         std::to_string(n) + " epochs"};
             })}};
   }
 };

@@ -254,7 +254,7 @@ class TrainStep final : public Operator {
  private:
   // A sampler upstream publishes the step its first batch belongs to; a
   // trainer at another step would pair the schedule and the checkpoints with
-  // the wrong data (the checkpoint folder changed between the runs).
+  // the wrong data (a sampler that does not resume with it).
   void check_sampler_starts_here(const Context& ctx) const {
     const auto first = ctx.published("first_step");
     if (!first || *first == step_) return;
@@ -262,7 +262,7 @@ class TrainStep final : public Operator {
     throw std::runtime_error("starts at step " + std::to_string(step_) +
                              (step_ > 0 ? " (resumed from " + from + ")" : std::string(" (nothing to resume)")) +
                              " but the sampler upstream starts at step " + std::to_string(*first) +
-                             "; both resume from the graph's checkpoint folder ([graph] checkpoints)");
+                             "; a sampler feeding a trainer must resume with it (resumes = true)");
   }
 
   // A video batch and an audio batch step together only when they hold the

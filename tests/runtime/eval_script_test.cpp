@@ -23,7 +23,7 @@ std::vector<std::string> tiny(const std::string& script, const std::string& data
                               const std::string& runs, bool video) {
   std::vector<std::string> args = {"/bin/bash", script, dataset, "--root", root, "--scratch", "--runs", runs};
   std::vector<std::string> train = {"label_batch.size=8", "finetune.batch_size=8", "finetune.width=4",
-                                    "finetune.blocks=1", "finetune.epochs=15", "finetune.warmup_epochs=2",
+                                    "finetune.blocks=1", "finetune.warmup_epochs=2",
                                     "finetune.lr_peak=0.05", "clips.epochs=15"};
   if (video) {
     for (const char* s : {"reader.frames=8", "jitter.min_short_side=72", "jitter.max_short_side=80", "augment.crop=64",

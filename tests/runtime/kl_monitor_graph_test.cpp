@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "libs/model/checkpoint_position.h"
 #include "tests/runtime/cli_fixture.h"
 
 using namespace avflow::test;
@@ -18,14 +19,9 @@ double value_of(const std::string& line, const std::string& key) {
   return at == std::string::npos ? std::nan("") : std::stod(line.substr(at + key.size() + 3));
 }
 
-}  // namespace
-
-TEST_CASE("the KL monitor measures every snapshot of a training run on held-out titles", "[cli][kl]") {
-  TempDir dir;
-  const std::string prepared = prepare_small_demo(dir), data = dir.path() + "/data", run = dir.path() + "/run";
-  // 3 titles: split seed 3 holds out the show (2 episodes), the trainer
-  // sees the movie (uniform policy: one title is enough); 2 epochs of 2
-  // steps, a snapshot every 2 steps: measured at steps 0, 2 and 4.
+// avflow run of graphs/quickstart_kl.toml at a tiny size; `more` adds --set lines.
+std::vector<std::string> tiny_kl_run(const std::string& prepared, const std::string& data, const std::string& run,
+                                     const std::vector<std::string>& more = {}) {
   std::vector<std::string> args = {"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/quickstart_kl.toml", "--progress",
                                    "never", "--run-dir", run};
   for (const std::string& set :
@@ -37,10 +33,26 @@ TEST_CASE("the KL monitor measures every snapshot of a training run on held-out 
         "heldout_sampler.catalogue=" + data, std::string("heldout_sampler.held_out_fraction=0.67"),
         std::string("heldout_sampler.split_seed=3"), std::string("heldout_sampler.k=4"),
         std::string("heldout_sampler.batch_size=8"), std::string("heldout_sampler.epoch_snippets=8"),
-        "heldout_reader.dir=" + prepared, std::string("kl.sample=8"), std::string("kl.bins=16")}) {
+        "heldout_reader.dir=" + prepared, std::string("kl.bins=16")}) {
     args.push_back("--set");
     args.push_back(set);
   }
+  for (const auto& set : more) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("the KL monitor measures every snapshot of a training run on held-out titles", "[cli][kl]") {
+  TempDir dir;
+  const std::string prepared = prepare_small_demo(dir), data = dir.path() + "/data", run = dir.path() + "/run";
+  // 3 titles: split seed 3 holds out the show (2 episodes), the trainer
+  // sees the movie (uniform policy: one title is enough); 2 epochs of 2
+  // steps, a snapshot every 2 steps: measured at steps 0, 2 and 4.
+  std::vector<std::string> args = tiny_kl_run(prepared, data, run);
   auto r = run_avflow(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -67,4 +79,16 @@ TEST_CASE("the KL monitor measures every snapshot of a training run on held-out 
   CHECK(kl_steps == std::vector<int>{0, 2, 4});
   CHECK(std::filesystem::file_size(run + "/curves.png") > 1000);
   CHECK(std::filesystem::exists(run + "/graph.toml"));
+}
+
+TEST_CASE("a KL sample that is not the held-out sampler's epoch is refused before the first step", "[cli][kl]") {
+  TempDir dir;
+  const std::string prepared = prepare_small_demo(dir), data = dir.path() + "/data", run = dir.path() + "/run";
+  auto r = run_avflow(tiny_kl_run(prepared, data, run, {"kl.sample=12"}));
+  INFO(r.err);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("sample = 12 but the sampler upstream of `snippet` emits 8 snippets an epoch") != std::string::npos);
+  // Nothing trained: no checkpoint, no metrics row.
+  CHECK(avflow::model::latest_checkpoint_step(run + "/checkpoints") == 0);
+  CHECK_FALSE(std::filesystem::exists(run + "/metrics.jsonl"));
 }

@@ -50,9 +50,8 @@ std::vector<std::string> quickstart(const std::string& prepared, const std::stri
           "--set", "sampler.shards=" + prepared, "--set", "reader.dir=" + prepared,
           "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=32",
           "--set", "sampler.epochs=" + std::to_string(kEpochs),
-          "--set", "sampler.resume_from=" + out + "/checkpoints",
           "--set", "train.epochs=" + std::to_string(kEpochs),
-          "--set", "train.checkpoints=" + out + "/checkpoints", "--set", "train.checkpoint_every=5",
+          "--set", "graph.checkpoints=" + out + "/checkpoints", "--set", "train.checkpoint_every=5",
           "--set", "log.path=" + out + "/metrics.jsonl", "--set", "plot.path=" + out + "/curves.png"};
 }
 
@@ -102,17 +101,17 @@ TEST_CASE("the quickstart graph trains, and a SIGKILLed run resumes step for ste
     CHECK(std::abs(got.at(step).loss - expected.at(step).loss) < 1e-5);
   }
 
-  // --resume with a sampler that does not read the trainer's checkpoints
-  // (resume_from unset): it would start at step 0 under a trainer at step
-  // 12. Refused in open, before any step, naming the trainer and the folder.
+  // --resume with a sampler that does not resume (resumes = false): it
+  // would start at step 0 under a trainer at step 12. Refused in open,
+  // before any step, naming the trainer and the folder.
   auto stray = quickstart(prepared, whole);
-  for (const char* extra : {"--resume", "--set", "sampler.resume_from="}) stray.push_back(extra);
+  for (const char* extra : {"--resume", "--set", "sampler.resumes=false"}) stray.push_back(extra);
   const auto refused = run_process(stray);
   INFO(refused.err);
   CHECK(refused.exit_code == 1);
   CHECK(refused.err.find("'train'") != std::string::npos);
   CHECK(refused.err.find("starts at step 12 (resumed from " + whole + "/checkpoints) but the sampler upstream starts at "
-                         "step 0; under --resume set the sampler's resume_from to " + whole + "/checkpoints") !=
+                         "step 0; a sampler feeding a trainer must resume with it (resumes = true)") !=
         std::string::npos);
   CHECK(read_rows(whole + "/metrics.jsonl").size() == size_t(kSteps));  // nothing trained, nothing written
 }

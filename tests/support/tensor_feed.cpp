@@ -27,8 +27,12 @@ namespace {
 class TensorFeedSource final : public Operator {
  public:
   static inline const Out<Tensor> kOut{"out", "the tensors the test set, in order"};
-  AVFLOW_CONTRACT(kOut);
-  void open(Context& ctx) override { tensors_ = TensorFeed::instance().get(ctx.node()); }
+  static inline const Param<int64_t> kFirstItem{"first_item", 0, Range{0, 1e9}, "item number of the first tensor"};
+  AVFLOW_CONTRACT(kOut, kFirstItem);
+  void open(Context& ctx) override {
+    tensors_ = TensorFeed::instance().get(ctx.node());
+    ctx.number_items_from(static_cast<uint64_t>(ctx.param(kFirstItem)));
+  }
   void process(Context& ctx) override {
     if (next_ == tensors_.size()) return ctx.end_of_stream();
     ctx.emit(kOut, Tensor(tensors_[next_++]));

@@ -50,9 +50,10 @@ std::string train_graph(const std::string& extra) {
          edge_toml("train.metrics", "cap");
 }
 
-std::vector<Scalars> train(int steps, bool same, const std::string& extra = "") {
+std::vector<Scalars> train(int steps, bool same, const std::string& extra = "",
+                           const std::vector<std::string>& sets = {}) {
   feed_batches(steps, same);
-  auto r = run_graph_text(train_graph(extra));
+  auto r = run_graph_text(train_graph(extra), sets);
   INFO((r.failures.empty() ? "" : r.failures[0].str()));
   REQUIRE(r.status == RunStatus::kFinished);
   return take_scalars("cap");
@@ -83,7 +84,9 @@ TEST_CASE("training on one fixed batch lowers its loss", "[model][train]") {
 
 TEST_CASE("a resumed run continues the uninterrupted run's losses step for step", "[model][train]") {
   TempDir dir;
-  const std::string ckpt = "checkpoints = \"" + (fs::path(dir.path()) / "ckpt").string() + "\"\n";
+  const std::vector<std::string> ckpt = {"graph.checkpoints=" + (fs::path(dir.path()) / "ckpt").string()};
+  std::vector<std::string> resume = ckpt;
+  resume.push_back("graph.resume=true");
   const auto whole = train(6, false);
 
   // The same six steps in two runs: three, a checkpoint at the end, then three more after resume.
@@ -91,7 +94,7 @@ TEST_CASE("a resumed run continues the uninterrupted run's losses step for step"
   auto all_video = TensorFeed::instance().get("video"), all_audio = TensorFeed::instance().get("audio");
   TensorFeed::instance().set("video", {all_video.begin(), all_video.begin() + 3});
   TensorFeed::instance().set("audio", {all_audio.begin(), all_audio.begin() + 3});
-  REQUIRE(run_graph_text(train_graph(ckpt)).status == RunStatus::kFinished);
+  REQUIRE(run_graph_text(train_graph(""), ckpt).status == RunStatus::kFinished);
   const auto first = take_scalars("cap");
   CHECK(model::latest_checkpoint_step(fs::path(dir.path()) / "ckpt") == 3);
   CHECK(fs::exists(fs::path(dir.path()) / "ckpt" / "video_encoder.pt"));
@@ -99,7 +102,7 @@ TEST_CASE("a resumed run continues the uninterrupted run's losses step for step"
 
   TensorFeed::instance().set("video", {all_video.begin() + 3, all_video.end()});
   TensorFeed::instance().set("audio", {all_audio.begin() + 3, all_audio.end()});
-  REQUIRE(run_graph_text(train_graph(ckpt + "resume = true\n")).status == RunStatus::kFinished);
+  REQUIRE(run_graph_text(train_graph(""), resume).status == RunStatus::kFinished);
   const auto second = take_scalars("cap");
   REQUIRE(first.size() == 3);
   REQUIRE(second.size() == 3);
@@ -117,7 +120,7 @@ TEST_CASE("a resumed run continues the uninterrupted run's losses step for step"
 TEST_CASE("checkpoints are written every N steps and only the newest are kept", "[model][train]") {
   TempDir dir;
   const fs::path ckpt = fs::path(dir.path()) / "ckpt";
-  train(5, false, "checkpoints = \"" + ckpt.string() + "\"\ncheckpoint_every = 2\nkeep = 2\n");
+  train(5, false, "checkpoint_every = 2\nkeep = 2\n", {"graph.checkpoints=" + ckpt.string()});
   std::vector<std::string> folders;
   for (const auto& e : fs::directory_iterator(ckpt))
     if (e.is_directory()) folders.push_back(e.path().filename().string());
@@ -134,7 +137,7 @@ TEST_CASE("with overlap the rows and checkpoints are those of steps taken one at
   TempDir dir;
   const auto run = [&](const std::string& overlap) {
     const fs::path ckpt = fs::path(dir.path()) / overlap;
-    auto rows = train(5, false, "overlap = \"" + overlap + "\"\ncheckpoints = \"" + ckpt.string() + "\"\ncheckpoint_every = 2\n");
+    auto rows = train(5, false, "overlap = \"" + overlap + "\"\ncheckpoint_every = 2\n", {"graph.checkpoints=" + ckpt.string()});
     // The last row leaves from finish(), outside any source item, and the
     // capture orders by item: put the rows in step order.
     std::stable_sort(rows.begin(), rows.end(), [](const Scalars& a, const Scalars& b) { return a.step < b.step; });
@@ -211,10 +214,44 @@ TEST_CASE("on CUDA batches staged through pinned memory train as on the CPU, ove
 TEST_CASE("train_step parameters wrong together are refused before anything runs", "[model][train][errors]") {
   PluginLoader plugins(Registry::global());
   try {
-    load_graph_text(train_graph("resume = true\n"), "g.toml", {}, plugins, Registry::global());
+    load_graph_text(train_graph("warmup_epochs = 3.0\n"), "g.toml", {}, plugins, Registry::global());
     FAIL("no error");
   } catch (const GraphError& e) {
-    CHECK(e.diagnostics().at(0).str().find("node 'train': parameter 'resume'") != std::string::npos);
-    CHECK(e.diagnostics().at(0).str().find("needs a `checkpoints` folder") != std::string::npos);
+    CHECK(e.diagnostics().at(0).str().find("node 'train': parameter 'warmup_epochs' (3.0) is longer than the 2 epochs") !=
+          std::string::npos);
   }
+}
+
+TEST_CASE("train_step pairs a video batch only with the audio batch of the same items", "[model][train][errors]") {
+  // Clip by clip through batch nodes, which record their items; the audio
+  // source numbers its clips from `first`: 0 pairs, 1 is off by one clip.
+  const auto run = [](int64_t first) {
+    at::manual_seed(3);
+    std::vector<at::Tensor> videos, audios;
+    for (int i = 0; i < 8; ++i) {
+      videos.push_back(at::randn({3, 4, 32, 32}));
+      audios.push_back(at::randn({1, 32, 40}));
+    }
+    TensorFeed::instance().set("video", videos);
+    TensorFeed::instance().set("audio", audios);
+    const std::string graph =
+        node_toml("video", "test_tensor_feed") + node_toml("audio", "test_tensor_feed", "first_item = " + std::to_string(first)) +
+        node_toml("vb", "batch", "size = 4") + node_toml("ab", "batch", "size = 4") +
+        node_toml("train", "train_step",
+                  "video_width = 4\naudio_width = 4\nblocks = 1\nembedding_dim = 16\nsteps_per_epoch = 2\n"
+                  "epochs = 1\nthreads = 1\n") +
+        node_toml("cap", "test_capture") + edge_toml("video", "vb") + edge_toml("audio", "ab") +
+        edge_toml("vb", "train.video") + edge_toml("ab", "train.audio") + edge_toml("train.metrics", "cap");
+    return run_graph_text(graph);
+  };
+  const RunResult paired = run(0);
+  CHECK(paired.status == RunStatus::kFinished);
+  CHECK(take_scalars("cap").size() == 2);
+  const RunResult shifted = run(1);
+  REQUIRE(shifted.status == RunStatus::kFailed);
+  const std::string why = shifted.failures.at(0).str();
+  INFO(why);
+  CHECK(why.find("'train'") != std::string::npos);
+  CHECK(why.find("differ at position 0 (item 0 against item 1)") != std::string::npos);
+  take_scalars("cap");
 }

@@ -55,14 +55,17 @@ TEST_CASE("batch refuses tensors of different shapes, naming node and item", "[b
   CHECK(r.failures[0].item.find("of source '") != std::string::npos);
 }
 
-TEST_CASE("batch of size 0 without a sampler upstream fails at open, saying what to set", "[batch]") {
-  auto r = run_graph_text(batch_graph(4, "size = 0"));
-  Captured::instance().take("cap");
-  REQUIRE(r.status == RunStatus::kFailed);
-  REQUIRE_FALSE(r.failures.empty());
-  CHECK(r.failures[0].node == "batch");
-  CHECK(r.failures[0].phase == "open");
-  CHECK(r.failures[0].message.find("but none published one; set size") != std::string::npos);
+TEST_CASE("batch of size 0 without a sampler upstream is refused before it runs, saying what to set", "[batch]") {
+  try {
+    run_graph_text(batch_graph(4, "size = 0"));
+    FAIL("no error");
+  } catch (const GraphError& e) {
+    const std::string why = e.diagnostics().at(0).str();
+    INFO(why);
+    CHECK(e.diagnostics().at(0).node == "batch");
+    CHECK(why.find("parameter 'size' = 0 reads side value 'rank_batch_size', but no node upstream publishes it; set "
+                   "size") != std::string::npos);
+  }
 }
 
 TEST_CASE("batch with pin_memory stacks the same values, page-locked where CUDA is present", "[batch][cuda]") {
