@@ -13,6 +13,9 @@
 //   checkpoints = "runs/tv/checkpoints"
 //   checkpoint_every = 500       # steps; a checkpoint is also written at the end and on Ctrl-C
 //   resume = true                # continue from the latest checkpoint there
+//   heads = []                   # extra model heads by name (extension kind model_head)
+//   loss_terms = ["contrastive"] # the loss: these terms (extension kind loss_term) ...
+//   loss_weights = [1.0]         # ... times these weights, summed
 //
 // Inputs: video float [B, 3, T, H, W] (normalised clips), audio float
 // [B, 1, mels, frames]. Output: metrics per step: loss, lr, grad_norm, epoch,
@@ -60,6 +63,7 @@
 #include "libs/model/lr_schedule.h"
 #include "libs/model/model_snapshot.h"
 #include "libs/model/multi_tensor_adam.h"
+#include "libs/model/step_objective.h"
 
 namespace avflow::ops {
 
@@ -82,6 +86,14 @@ class TrainStep final : public Operator {
   // The loss.
   static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
   static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
+  // Extra heads and loss terms, from the registry (plugins may add them).
+  static inline const Param<std::vector<std::string>> kHeads{
+      "heads", std::vector<std::string>{}, "model heads (extension kind model_head) trained beside the encoders' projections"};
+  static inline const Param<std::vector<std::string>> kLossTerms{
+      "loss_terms", std::vector<std::string>{"contrastive"},
+      "the loss: a weighted sum of these terms (extension kind loss_term; contrastive: Eq. 1)"};
+  static inline const Param<std::vector<double>> kLossWeights{
+      "loss_weights", std::vector<double>{1.0}, "one weight per loss term"};
   // The schedule.
   static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", 0, Range{0, int64_t{1} << 40},
                                                     "optimiser steps in one epoch; 0: the sampler's (its epoch over its batch size)"};
@@ -126,16 +138,20 @@ class TrainStep final : public Operator {
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
+                  kHeads, kLossTerms, kLossWeights,
                   kStepsPerEpoch, kEpochs, kWarmupEpochs, kLrStart, kLrPeak, kLrFinal, kCheckpoints, kEvery, kKeep,
                   kResume, kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
                   ParamsCheck{&TrainStep::check});
 
-  static std::vector<ParamProblem> check(const ParamSet& p, const Registry&) {
+  static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
     std::vector<ParamProblem> problems;
     if (p.get(kResume) && p.get(kCheckpoints).empty())
       problems.push_back({kResume.spec.name, "resume needs a `checkpoints` folder to resume from"});
     if (p.get(kWarmupEpochs) > static_cast<double>(p.get(kEpochs)))
       problems.push_back({kWarmupEpochs.spec.name, "warm-up is longer than the " + std::to_string(p.get(kEpochs)) + " epochs"});
+    for (auto& problem : objective_problems(registry, objective_names(p), kHeads.spec.name, kLossTerms.spec.name,
+                                            kLossWeights.spec.name))
+      problems.push_back(std::move(problem));
     return problems;
   }
 
@@ -165,8 +181,14 @@ class TrainStep final : public Operator {
     channels_last_ = ctx.param(kMemoryFormat) == "channels_last" || (ctx.param(kMemoryFormat) == "auto" && device_.is_cuda());
     overlap_ = ctx.param(kOverlap) == "on" || (ctx.param(kOverlap) == "auto" && device_.is_cuda());
     staging_.emplace(device_);
-    optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kLrStart)));
-    loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
+    objective_ = resolve_objective(Registry::global(), objective_names(ctx.params()), o,
+                                   {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)});
+    std::vector<at::Tensor> trained = model_->parameters();
+    if (objective_.has_heads()) {
+      objective_.heads->to(device_);
+      for (const auto& p : objective_.heads->parameters()) trained.push_back(p);
+    }
+    optimizer_ = std::make_unique<MultiTensorAdam>(trained, torch::optim::AdamOptions(ctx.param(kLrStart)));
     if (ctx.param(kPrecision) == "bf16" || (ctx.param(kPrecision) == "auto" && device_.is_cuda())) autocast_ = at::kBFloat16;
     steps_per_epoch_ = param_or_published(ctx, kStepsPerEpoch, "steps_per_epoch");
     schedule_.warmup_from = ctx.param(kLrStart);
@@ -180,7 +202,7 @@ class TrainStep final : public Operator {
     if (!ctx.param(kCheckpoints).empty()) {
       store_.emplace(ctx.param(kCheckpoints), static_cast<int>(ctx.param(kKeep)));
       if (ctx.param(kResume) || ctx.resuming()) {
-        if (auto state = store_->restore_latest(model_, *optimizer_)) {
+        if (auto state = store_->restore_latest(model_, *optimizer_, heads())) {
           step_ = std::stoll(state->at("step"));
           AVFLOW_LOG(info) << label_ << ": resumed at step " << step_ << " from " << store_->dir().string();
         } else {
@@ -195,6 +217,7 @@ class TrainStep final : public Operator {
     if (group_) {
       group_->require_same(step_, "the step to start at (every rank must read the same checkpoints)");
       group_->replicate(*model_);
+      if (objective_.has_heads()) group_->replicate(*objective_.heads);
     }
     AVFLOW_LOG(info) << label_ << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
                      << (autocast_ ? ", bf16 autocast" : "") << (channels_last_ ? ", channels-last" : "")
@@ -277,7 +300,7 @@ class TrainStep final : public Operator {
     const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
-    LaunchedStep step = launch_contrastive_step(model_, *optimizer_, video, audio, loss_options_, group_.get(), autocast_);
+    LaunchedStep step = launch_training_step(model_, *optimizer_, video, audio, objective_, {}, group_.get(), autocast_);
     ++step_;
     pending_ = PendingStep{std::move(step), lr, start, step_};
   }
@@ -314,10 +337,16 @@ class TrainStep final : public Operator {
 
   bool writes_checkpoints() const { return !group_ || group_->rank() == 0; }
 
+  static ObjectiveNames objective_names(const ParamSet& p) {
+    return {.heads = p.get(kHeads), .terms = p.get(kLossTerms), .weights = p.get(kLossWeights)};
+  }
+  // Saved and restored beside the model when there are any.
+  torch::nn::Module* heads() { return objective_.has_heads() ? objective_.heads.get() : nullptr; }
+
   void save() {
     saved_step_ = step_;
     if (!writes_checkpoints()) return;
-    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}});
+    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}}, heads());
     AVFLOW_LOG(debug) << label_ << ": checkpoint at step " << step_;
   }
 
@@ -326,7 +355,7 @@ class TrainStep final : public Operator {
   AvModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::optional<at::ScalarType> autocast_;  // precision = bf16
-  ContrastiveLossOptions loss_options_;
+  StepObjective objective_;  // loss terms, their weights and the extra heads
   LrSchedule schedule_;
   int threads_ = 1;
   int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;
