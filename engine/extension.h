@@ -4,8 +4,13 @@
 // kind means: an operator defines an interface, names a kind for it, and
 // looks implementations up by name, e.g. the sampler's policies:
 //
-//   registrar.add_extension<SamplingPolicyFactory>("sampling_policy", "uniform", "i.i.d. snippets", factory);
-//   const auto* f = registry.extension<SamplingPolicyFactory>("sampling_policy", "uniform");
+//   class SamplingPolicyFactory {
+//    public:
+//     AVFLOW_EXTENSION_INTERFACE(SamplingPolicyFactory, "sampling_policy");
+//     ...
+//   };
+//   AVFLOW_REGISTER_EXTENSION(UniformPolicy, "uniform", "i.i.d. snippets");  // engine/registration.h
+//   const auto* f = registry.extension<SamplingPolicyFactory>("uniform");
 #pragma once
 
 #include <memory>
@@ -24,3 +29,9 @@ struct ExtensionInfo {
 };
 
 }  // namespace avflow
+
+// Inside an interface's class: the interface extensions of this kind are
+// registered and looked up as (the registry checks the type on lookup).
+#define AVFLOW_EXTENSION_INTERFACE(Interface, Kind) \
+  using ExtensionInterface = Interface;             \
+  static constexpr const char* kExtensionKind = Kind

@@ -126,7 +126,7 @@ const LoadedPlugin* PluginLoader::try_load(const std::string& path_in, const Sou
                     std::to_string(d ? d->abi_version : -1) + ", this avflow has ABI " +
                     std::to_string(kPluginAbiVersion) + "; rebuild it against this avflow");
   }
-  PluginRegistrar registrar(path);
+  Registrar registrar(path);
   char error[1024] = {0};
   if (d->register_operators(&registrar, error, sizeof error) != 0)
     fail(where, "plugin '" + path + "' (" + (d->name ? d->name : "unnamed") +

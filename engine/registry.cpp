@@ -61,4 +61,15 @@ std::vector<std::string> Registry::extension_kinds() const {
   return out;
 }
 
+namespace detail {
+
+void commit_builtin(void (*apply)(Registrar&)) {
+  Registrar staged("built-in");
+  apply(staged);
+  Registry& registry = Registry::global();
+  for (auto& op : staged.staged()) registry.add(std::move(op));
+  for (auto& e : staged.staged_extensions()) registry.add_extension(std::move(e));
+}
+
+}  // namespace detail
 }  // namespace avflow

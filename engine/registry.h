@@ -1,7 +1,8 @@
 // Registry: operator name -> contract and factory.
 //
-// Built-in operators register at start-up with AVFLOW_REGISTER; plugins
-// register through their entry point (engine/plugin_api.h). Validation,
+// Operators and extensions register with the macros of
+// engine/registration.h, built-ins at start-up and plugins when loaded
+// (engine/plugin_api.h). Validation,
 // `avflow ops` and the executor all look operators up here.
 #pragma once
 
@@ -60,32 +61,19 @@ class Registry {
                              ", not the " + typeid(T).name() + " this avflow expects");
     return static_cast<const T*>(e->object.get());
   }
+  // The same for an interface that names its kind (AVFLOW_EXTENSION_INTERFACE).
+  template <class T>
+  const T* extension(const std::string& name) const {
+    return extension<T>(T::kExtensionKind, name);
+  }
 
  private:
   std::map<std::string, OperatorInfo> ops_;
   std::map<std::pair<std::string, std::string>, ExtensionInfo> extensions_;
 };
 
-struct Registration {
-  template <class Op>
-  Registration(Op*, const char* name, const char* doc) {
-    Registry::global().add<Op>(name, doc);
-  }
-};
-
-// Registers a built-in extension object at start-up.
-struct ExtensionRegistration {
-  template <class T>
-  ExtensionRegistration(const char* kind, const char* name, const char* doc, std::shared_ptr<const T> object) {
-    Registry::global().add_extension(
-        ExtensionInfo{kind, name, doc, "built-in", std::move(object), std::type_index(typeid(T))});
-  }
-};
-
 }  // namespace avflow
 
-// Registers a built-in operator under its TOML name; put it at the bottom of
-// the operator's own .cpp file.
-#define AVFLOW_REGISTER(Class, Name, Doc)                                          \
-  static const ::avflow::Registration avflow_registration_##Class(                 \
-      static_cast<Class*>(nullptr), Name, Doc)
+// AVFLOW_REGISTER and AVFLOW_REGISTER_EXTENSION, for every file that
+// registers something (after Registry, which they commit to).
+#include "engine/registration.h"

@@ -161,10 +161,11 @@ exits 0; a second Ctrl-C exits at once with 130.
 Options:
   --set NODE.PARAM=VALUE  override a parameter (repeatable); VALUE is a TOML
                           value (16, 0.5, true, "x", [1, 2]) or a bare string.
-                          --set graph.max_in_flight=N bounds items in flight.
-  --resume                continue from the run's checkpoints: a trainer
-                          restores its latest one, a sampler with
-                          resume_from seeks to the step it holds
+                          --set graph.max_in_flight=N bounds items in flight,
+                          --set graph.checkpoints=DIR names the checkpoints.
+  --resume                continue from the graph's checkpoint folder
+                          ([graph] checkpoints): the trainer restores its
+                          latest checkpoint, the sampler seeks to its step
   --threads N             worker threads (default: all cores)
   --metrics               print per-node metrics at the end
   --metrics-every SEC     log per-node metrics every SEC seconds

@@ -9,10 +9,15 @@
 
 namespace avflow::cli {
 
+// plugins/ beside the program in a build tree; lib/avflow/plugins in an
+// installed one (cmake/install.cmake).
 std::string builtin_plugin_dir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return {};
+  const auto installed = exe.parent_path().parent_path() / "lib" / "avflow" / "plugins";
+  if (!std::filesystem::is_directory(exe.parent_path() / "plugins") && std::filesystem::is_directory(installed, ec))
+    return installed.string();
   return (exe.parent_path() / "plugins").string();
 }
 

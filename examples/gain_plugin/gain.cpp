@@ -20,8 +20,8 @@
 //
 // Everything here uses the public operator API only: engine/operator.h for
 // the Operator base class, contracts, ports and parameters, and
-// engine/plugin_api.h for the entry point. The plugin links avflow_engine and
-// nothing else.
+// engine/plugin_api.h for the registrations and the entry point. The plugin
+// links avflow_engine and nothing else.
 #include <cstdint>
 
 #include "engine/operator.h"
@@ -104,10 +104,10 @@ class GainRamp final : public avflow::Operator {
 
 }  // namespace gain_example
 
-// The entry point: the plugin's name and version, then its registrations.
-// The engine checks the plugin ABI version first, then calls this body; if it
-// throws, nothing of this plugin is registered.
-AVFLOW_PLUGIN("gain", "1.0") {
-  registrar.add<gain_example::Gain>("gain", "multiplies every value of a scalars row by a factor");
-  registrar.add<gain_example::GainRamp>("gain_ramp", "emits count scalars rows with x rising linearly");
-}
+// Registrations: the same macros as avflow's own operators use. AVFLOW_PLUGIN,
+// once per library, defines the entry point with the plugin's name and
+// version: the engine checks the plugin ABI version first, then runs the
+// registrations; if one throws, nothing of this plugin is registered.
+AVFLOW_REGISTER(gain_example::Gain, "gain", "multiplies every value of a scalars row by a factor");
+AVFLOW_REGISTER(gain_example::GainRamp, "gain_ramp", "emits count scalars rows with x rising linearly");
+AVFLOW_PLUGIN("gain", "1.0");

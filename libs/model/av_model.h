@@ -31,6 +31,9 @@ class AvModelImpl : public torch::nn::Module {
 
   VideoEncoder& video_encoder() { return f_; }
   AudioEncoder& audio_encoder() { return g_; }
+  // h_f and h_g: embed_video(v) is video_projection()(f(v)).
+  ProjectionHead& video_projection() { return h_f_; }
+  ProjectionHead& audio_projection() { return h_g_; }
   const ModelOptions& options() const { return options_; }
 
  private:

@@ -31,7 +31,7 @@ CheckpointStore::CheckpointStore(fs::path dir, int keep) : dir_(std::move(dir)),
 }
 
 fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, int64_t step,
-                               const CheckpointState& extra) {
+                               const CheckpointState& extra, torch::nn::Module* heads) {
   const std::string name = folder_name(step);
   const fs::path partial = dir_ / ("." + name + ".partial"), folder = dir_ / name;
   fs::remove_all(partial);
@@ -39,6 +39,11 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
   {
     torch::serialize::OutputArchive archive;
     save_cpu_copy(*model, archive);
+    if (heads) {
+      torch::serialize::OutputArchive heads_archive;
+      save_cpu_copy(*heads, heads_archive);
+      archive.write("heads", heads_archive);
+    }
     // The CPU generator's state: random draws after a resume continue as
     // they would have (the data path seeds itself per item and needs none).
     archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
@@ -55,7 +60,8 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
   return folder;
 }
 
-std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, torch::optim::Adam& optimizer) {
+std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, torch::optim::Adam& optimizer,
+                                                                torch::nn::Module* heads) {
   const auto folder = latest_checkpoint(dir_);
   if (!folder) return std::nullopt;
   // Onto the model's device (this rank's GPU, or the CPU), wherever the
@@ -65,6 +71,11 @@ std::optional<CheckpointState> CheckpointStore::restore_latest(AvModel& model, t
     torch::serialize::InputArchive archive;
     archive.load_from((*folder / "model.pt").string(), device);
     model->load(archive);
+    if (heads) {
+      torch::serialize::InputArchive heads_archive;
+      archive.read("heads", heads_archive);
+      heads->load(heads_archive);
+    }
     at::Tensor rng;
     if (archive.try_read("cpu_rng_state", rng, /*is_buffer=*/true)) {
       at::Generator generator = at::detail::getDefaultCPUGenerator();

@@ -1,6 +1,7 @@
 #include "libs/model/contrastive_step.h"
 
 #include <numeric>
+#include <stdexcept>
 
 #include "libs/model/autocast_guard.h"
 #include "libs/model/distributed.h"
@@ -11,12 +12,38 @@ namespace {
 // The l2 norm of all gradients together, as a tensor on the device: unlike
 // clip_grad_norm_, which returns a double, it does not wait for the step.
 // One multi-tensor kernel for the per-gradient norms, not one per parameter.
-at::Tensor gradient_norm(AvModel& model) {
+at::Tensor gradient_norm(AvModel& model, const StepObjective& objective) {
+  std::vector<at::Tensor> params = model->parameters();
+  if (objective.has_heads())
+    for (const auto& p : objective.heads->parameters()) params.push_back(p);
   std::vector<at::Tensor> grads;
-  for (const auto& p : model->parameters())
+  for (const auto& p : params)
     if (p.grad().defined()) grads.push_back(p.grad().detach());
-  if (grads.empty()) return at::zeros({}, model->parameters().front().options());
+  if (grads.empty()) return at::zeros({}, params.front().options());
   return at::stack(at::_foreach_norm(grads, 2)).norm(2);
+}
+
+// The embeddings, and the heads' outputs from the same feature maps.
+Embeddings forward_with_heads(AvModel& model, HeadSet heads, const at::Tensor& clips, const at::Tensor& mels,
+                              HeadOutputs& outputs) {
+  if (clips.size(0) != mels.size(0))
+    throw std::invalid_argument("model: " + std::to_string(clips.size(0)) + " clips but " +
+                                std::to_string(mels.size(0)) + " mel images");
+  const at::Tensor video = model->video_encoder()->forward(clips), audio = model->audio_encoder()->forward(mels);
+  outputs = heads->forward(video, audio);
+  return {model->video_projection()->forward(video), model->audio_projection()->forward(audio)};
+}
+
+// The weighted sum of the terms; a weight of 1 multiplies nothing, so Eq. 1
+// alone is computed exactly as contrastive_loss computes it.
+at::Tensor objective_loss(const StepObjective& objective, const LossInputs& in) {
+  at::Tensor total;
+  for (const auto& t : objective.terms) {
+    at::Tensor part = t.term->compute(in);
+    if (t.weight != 1.0) part = part * t.weight;
+    total = total.defined() ? total + part : part;
+  }
+  return total;
 }
 
 }  // namespace
@@ -37,19 +64,34 @@ StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, 
 LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
                                      const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
                                      Distributed* group, std::optional<at::ScalarType> autocast) {
+  return launch_training_step(model, optimizer, clips, mels, contrastive_objective(loss_options), {}, group, autocast);
+}
+
+LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
+                                  const at::Tensor& mels, const StepObjective& objective, const Labels& labels,
+                                  Distributed* group, std::optional<at::ScalarType> autocast) {
+  if (objective.terms.empty()) throw std::invalid_argument("a training step needs at least one loss term");
+  HeadSet heads = objective.heads;  // a handle: the same modules
+  LossInputs in;
   Embeddings z = [&] {
     std::optional<AutocastGuard> mixed;
     if (autocast) mixed.emplace(clips.device().type(), *autocast);
-    return model->forward(clips, mels);
+    if (!objective.has_heads()) return model->forward(clips, mels);
+    return forward_with_heads(model, heads, clips, mels, in.heads);
   }();
   z.video = z.video.to(at::kFloat);  // bf16 under autocast; no copy when already float32
   z.audio = z.audio.to(at::kFloat);
+  for (auto& [name, output] : in.heads) output = output.to(at::kFloat);
+  in.labels = labels;
+  in.similarity = objective.similarity;
   LaunchedStep result;
   optimizer.zero_grad();
   if (group == nullptr) {
-    const at::Tensor loss = contrastive_loss(z.video, z.audio, loss_options);
+    in.video = z.video;
+    in.audio = z.audio;
+    const at::Tensor loss = objective_loss(objective, in);
     loss.backward();
-    result.grad_norm = gradient_norm(model);
+    result.grad_norm = gradient_norm(model, objective);
     result.loss = loss.detach();
     result.batch = clips.size(0);
   } else {
@@ -58,13 +100,15 @@ LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& op
     AnchorRows own;
     own.first = std::accumulate(counts.begin(), counts.begin() + group->rank(), int64_t{0});
     own.count = counts[group->rank()];
-    const at::Tensor all_video = group->all_gather_rows(z.video, counts);
-    const at::Tensor all_audio = group->all_gather_rows(z.audio, counts);
+    in.video = group->all_gather_rows(z.video, counts);
+    in.audio = group->all_gather_rows(z.audio, counts);
+    in.own = own;
     const double share = static_cast<double>(own.count) / static_cast<double>(result.batch);
-    const at::Tensor loss = contrastive_loss(all_video, all_audio, loss_options, own) * share;
+    const at::Tensor loss = objective_loss(objective, in) * share;
     loss.backward();
     group->all_reduce_gradients(*model);
-    result.grad_norm = gradient_norm(model);
+    if (objective.has_heads()) group->all_reduce_gradients(*heads);
+    result.grad_norm = gradient_norm(model, objective);
     // Summed where it was computed: reading it first would wait for the step.
     at::Tensor global = loss.detach().to(at::kDouble).reshape({1});
     group->all_reduce_sum(global, "all-reduce of the loss");

@@ -22,6 +22,7 @@
 
 #include "libs/model/av_model.h"
 #include "libs/model/contrastive_loss.h"
+#include "libs/model/step_objective.h"
 
 namespace avflow::model {
 
@@ -60,5 +61,16 @@ LaunchedStep launch_contrastive_step(AvModel& model, torch::optim::Optimizer& op
                                      const at::Tensor& mels, const ContrastiveLossOptions& loss_options,
                                      Distributed* group = nullptr,
                                      std::optional<at::ScalarType> autocast = std::nullopt);
+
+// The step with any objective (step_objective.h): the loss is the weighted
+// sum of its terms, over the embeddings and its heads' outputs (the heads
+// read the encoders' feature maps in the same forward pass, and their
+// gradients are summed over ranks with the model's); `labels` are this
+// process's rows. The optimizer holds the heads' parameters too. With
+// contrastive_objective(o) it is launch_contrastive_step(..., o, ...).
+LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
+                                  const at::Tensor& mels, const StepObjective& objective, const Labels& labels = {},
+                                  Distributed* group = nullptr,
+                                  std::optional<at::ScalarType> autocast = std::nullopt);
 
 }  // namespace avflow::model

@@ -6,10 +6,8 @@
 //
 //   class MyPlan final : public SamplingPlan { ... };
 //   class MyPolicy final : public SamplingPolicyFactory { ... };
-//   AVFLOW_PLUGIN("sampler_mine", "1.0") {
-//     registrar.add_extension<SamplingPolicyFactory>(kSamplingPolicyKind, "mine", "doc",
-//                                                    std::make_shared<const MyPolicy>());
-//   }
+//   AVFLOW_REGISTER_EXTENSION(MyPolicy, "mine", "doc");
+//   AVFLOW_PLUGIN("sampler_mine", "1.0");
 #pragma once
 
 #include <cstdint>
@@ -18,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/extension.h"
 #include "libs/random/item_random.h"
 #include "libs/sampling/sampling_index.h"
 
@@ -58,6 +57,7 @@ class SamplingPlan {
 
 class SamplingPolicyFactory {
  public:
+  AVFLOW_EXTENSION_INTERFACE(SamplingPolicyFactory, kSamplingPolicyKind);
   virtual ~SamplingPolicyFactory() = default;
   // Group size for these parameters, known before any index is read, so that
   // validation can check that it divides the batch.

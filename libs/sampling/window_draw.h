@@ -103,10 +103,3 @@ class GroupingPlan : public SamplingPlan {
 };
 
 }  // namespace avflow::sampling
-
-// The entry point of a plugin that holds one sampling policy.
-#define AVFLOW_SAMPLING_POLICY_PLUGIN(PluginName, PolicyName, Doc, Factory)                              \
-  AVFLOW_PLUGIN(PluginName, "1.0") {                                                                     \
-    registrar.add_extension<::avflow::sampling::SamplingPolicyFactory>(                                  \
-        ::avflow::sampling::kSamplingPolicyKind, PolicyName, Doc, std::make_shared<const Factory>());    \
-  }

@@ -12,6 +12,9 @@
 //   steps_per_epoch = 0          # 0: the sampler's (epoch_snippets / batch_size)
 //   epochs = 10
 //   checkpoint_every = 500       # steps; a checkpoint is also written at the end and on Ctrl-C
+//   heads = []                   # extra model heads by name (extension kind model_head)
+//   loss_terms = ["contrastive"] # the loss: these terms (extension kind loss_term) ...
+//   loss_weights = [1.0]         # ... times these weights, summed
 //
 // Checkpoints go to the graph's folder ([graph] checkpoints = "runs/tv/checkpoints");
 // `avflow run --resume` continues from the latest one there.
@@ -61,6 +64,7 @@
 #include "libs/model/lr_schedule.h"
 #include "libs/model/model_snapshot.h"
 #include "libs/model/multi_tensor_adam.h"
+#include "libs/model/step_objective.h"
 #include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
@@ -84,6 +88,14 @@ class TrainStep final : public Operator {
   // The loss.
   static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
   static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
+  // Extra heads and loss terms, from the registry (plugins may add them).
+  static inline const Param<std::vector<std::string>> kHeads{
+      "heads", std::vector<std::string>{}, "model heads (extension kind model_head) trained beside the encoders' projections"};
+  static inline const Param<std::vector<std::string>> kLossTerms{
+      "loss_terms", std::vector<std::string>{"contrastive"},
+      "the loss: a weighted sum of these terms (extension kind loss_term; contrastive: Eq. 1)"};
+  static inline const Param<std::vector<double>> kLossWeights{
+      "loss_weights", std::vector<double>{1.0}, "one weight per loss term"};
   // The schedule.
   static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", 0, Range{0, int64_t{1} << 40},
                                                     "optimiser steps in one epoch; 0: the sampler's (its epoch over its batch size)"};
@@ -128,12 +140,19 @@ class TrainStep final : public Operator {
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
-                  kStepsPerEpoch, kSchedule, kEvery, kKeep, kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap,
-                  kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep, kSnapshotEvery, kDevice,
+                  kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
+                  ParamsCheck{&TrainStep::check},
                   Reads{.name = "steps_per_epoch", .param = "steps_per_epoch", .doc = "the sampler's epoch over its batch"},
                   Reads{.name = "first_step",
                         .doc = "the step the sampler's first batch belongs to; must be this trainer's",
                         .optional = true});
+
+  // The heads and loss terms are looked up in the registry (plugins too).
+  static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
+    return objective_problems(registry, objective_names(p), kHeads.spec.name, kLossTerms.spec.name,
+                              kLossWeights.spec.name);
+  }
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
@@ -162,8 +181,14 @@ class TrainStep final : public Operator {
                      (ctx.param(kMemoryFormat) == MemoryFormat::kAuto && device_.is_cuda());
     overlap_ = ctx.param(kOverlap) == Switch::kOn || (ctx.param(kOverlap) == Switch::kAuto && device_.is_cuda());
     staging_.emplace(device_);
-    optimizer_ = std::make_unique<MultiTensorAdam>(model_->parameters(), torch::optim::AdamOptions(ctx.param(kSchedule.lr_start)));
-    loss_options_ = {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)};
+    objective_ = resolve_objective(Registry::global(), objective_names(ctx.params()), o,
+                                   {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)});
+    std::vector<at::Tensor> trained = model_->parameters();
+    if (objective_.has_heads()) {
+      objective_.heads->to(device_);
+      for (const auto& p : objective_.heads->parameters()) trained.push_back(p);
+    }
+    optimizer_ = std::make_unique<MultiTensorAdam>(trained, torch::optim::AdamOptions(ctx.param(kSchedule.lr_start)));
     if (ctx.param(kPrecision) == Precision::kBf16 || (ctx.param(kPrecision) == Precision::kAuto && device_.is_cuda()))
       autocast_ = at::kBFloat16;
     steps_per_epoch_ = ctx.param_or_read(kStepsPerEpoch);
@@ -179,7 +204,7 @@ class TrainStep final : public Operator {
     if (!ctx.checkpoints().empty()) {
       store_.emplace(ctx.checkpoints(), static_cast<int>(ctx.param(kKeep)));
       if (ctx.resuming()) {
-        if (auto state = store_->restore_latest(model_, *optimizer_)) {
+        if (auto state = store_->restore_latest(model_, *optimizer_, heads())) {
           step_ = std::stoll(state->at("step"));
           AVFLOW_LOG(info) << label_ << ": resumed at step " << step_ << " from " << store_->dir().string();
         } else {
@@ -194,6 +219,7 @@ class TrainStep final : public Operator {
     if (group_) {
       group_->require_same(step_, "the step to start at (every rank must read the same checkpoints)");
       group_->replicate(*model_);
+      if (objective_.has_heads()) group_->replicate(*objective_.heads);
     }
     AVFLOW_LOG(info) << label_ << ": model of " << parameter_count(*model_) << " parameters on " << device_.str()
                      << (autocast_ ? ", bf16 autocast" : "") << (channels_last_ ? ", channels-last" : "")
@@ -299,7 +325,7 @@ class TrainStep final : public Operator {
     const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
-    LaunchedStep step = launch_contrastive_step(model_, *optimizer_, video, audio, loss_options_, group_.get(), autocast_);
+    LaunchedStep step = launch_training_step(model_, *optimizer_, video, audio, objective_, {}, group_.get(), autocast_);
     ++step_;
     pending_ = PendingStep{std::move(step), lr, start, step_};
   }
@@ -336,10 +362,16 @@ class TrainStep final : public Operator {
 
   bool writes_checkpoints() const { return !group_ || group_->rank() == 0; }
 
+  static ObjectiveNames objective_names(const ParamSet& p) {
+    return {.heads = p.get(kHeads), .terms = p.get(kLossTerms), .weights = p.get(kLossWeights)};
+  }
+  // Saved and restored beside the model when there are any.
+  torch::nn::Module* heads() { return objective_.has_heads() ? objective_.heads.get() : nullptr; }
+
   void save() {
     saved_step_ = step_;
     if (!writes_checkpoints()) return;
-    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}});
+    store_->save(model_, *optimizer_, step_, {{"epoch", std::to_string(step_ / steps_per_epoch_)}}, heads());
     AVFLOW_LOG(debug) << label_ << ": checkpoint at step " << step_;
   }
 
@@ -348,7 +380,7 @@ class TrainStep final : public Operator {
   AvModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::optional<at::ScalarType> autocast_;  // precision = bf16
-  ContrastiveLossOptions loss_options_;
+  StepObjective objective_;  // loss terms, their weights and the extra heads
   LrSchedule schedule_;
   int threads_ = 1;
   int64_t steps_per_epoch_ = 1, step_ = 0, saved_step_ = -1, every_ = 0;

@@ -34,6 +34,6 @@ class AdjacentPolicy final : public SamplingPolicyFactory {
 }  // namespace
 }  // namespace avflow::sampling
 
-AVFLOW_SAMPLING_POLICY_PLUGIN("sampler_adjacent", "adjacent",
-                              "B / k distinct titles, k consecutive snippets of each (w = k)",
-                              avflow::sampling::AdjacentPolicy)
+AVFLOW_REGISTER_EXTENSION(avflow::sampling::AdjacentPolicy, "adjacent",
+                          "B / k distinct titles, k consecutive snippets of each (w = k)");
+AVFLOW_PLUGIN("sampler_adjacent", "1.0");

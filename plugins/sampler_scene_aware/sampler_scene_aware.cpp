@@ -57,6 +57,6 @@ class SceneAwarePolicy final : public SamplingPolicyFactory {
 }  // namespace
 }  // namespace avflow::sampling
 
-AVFLOW_SAMPLING_POLICY_PLUGIN("sampler_scene_aware", "scene_aware",
-                              "title grouping with the window set by the anchor snippet's scene",
-                              avflow::sampling::SceneAwarePolicy)
+AVFLOW_REGISTER_EXTENSION(avflow::sampling::SceneAwarePolicy, "scene_aware",
+                          "title grouping with the window set by the anchor snippet's scene");
+AVFLOW_PLUGIN("sampler_scene_aware", "1.0");

@@ -45,6 +45,6 @@ class TitleGroupingPolicy final : public SamplingPolicyFactory {
 }  // namespace
 }  // namespace avflow::sampling
 
-AVFLOW_SAMPLING_POLICY_PLUGIN("sampler_title_grouping", "title_grouping",
-                              "B / k distinct titles, k snippets of each within a span of w",
-                              avflow::sampling::TitleGroupingPolicy)
+AVFLOW_REGISTER_EXTENSION(avflow::sampling::TitleGroupingPolicy, "title_grouping",
+                          "B / k distinct titles, k snippets of each within a span of w");
+AVFLOW_PLUGIN("sampler_title_grouping", "1.0");

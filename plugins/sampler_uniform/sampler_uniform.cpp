@@ -51,5 +51,6 @@ class UniformPolicy final : public SamplingPolicyFactory {
 }  // namespace
 }  // namespace avflow::sampling
 
-AVFLOW_SAMPLING_POLICY_PLUGIN("sampler_uniform", "uniform", "i.i.d. snippets from the union of all titles (k = 1)",
-                              avflow::sampling::UniformPolicy)
+AVFLOW_REGISTER_EXTENSION(avflow::sampling::UniformPolicy, "uniform",
+                          "i.i.d. snippets from the union of all titles (k = 1)");
+AVFLOW_PLUGIN("sampler_uniform", "1.0");

@@ -9,6 +9,7 @@
 #include "engine/graph_loader.h"
 #include "engine/payloads/scalars.h"
 #include "libs/model/checkpoint_position.h"
+#include "tests/operators/model/train_graph.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/no_tf32.h"
@@ -42,12 +43,9 @@ void feed_batches(int steps, bool same) {
 }
 
 std::string train_graph(const std::string& extra) {
-  return node_toml("video", "test_tensor_feed") + node_toml("audio", "test_tensor_feed") +
-         node_toml("train", "train_step",
-                   "video_width = 4\naudio_width = 4\nblocks = 1\nembedding_dim = 16\nsteps_per_epoch = 4\n"
-                   "epochs = 2\nlr_start = 0.001\nlr_peak = 0.003\nseed = 5\nthreads = 1\n" + extra) +
-         node_toml("cap", "test_capture") + edge_toml("video", "train.video") + edge_toml("audio", "train.audio") +
-         edge_toml("train.metrics", "cap");
+  return train_graph_toml(
+      "video_width = 4\naudio_width = 4\nblocks = 1\nembedding_dim = 16\nsteps_per_epoch = 4\n"
+      "epochs = 2\nlr_start = 0.001\nlr_peak = 0.003\nseed = 5\nthreads = 1\n" + extra);
 }
 
 std::vector<Scalars> train(int steps, bool same, const std::string& extra = "",

@@ -1,0 +1,56 @@
+// Loss terms, extension kind "loss_term": the parts of a training step's
+// loss. train_step's loss is the sum of the terms named in `loss_terms`,
+// each times its weight in `loss_weights`; the default is the built-in
+// "contrastive" term alone, Eq. 1 (contrastive_term.cpp).
+//
+//   class SpeedLoss final : public avflow::model::LossTerm {
+//     at::Tensor compute(const LossInputs& in) const override {
+//       return at::cross_entropy_loss(in.heads.at("speed"), in.labels.at("speed"));
+//     }
+//     std::vector<std::string> heads() const override { return {"speed"}; }
+//   };
+//   AVFLOW_REGISTER_EXTENSION(SpeedLoss, "speed", "cross-entropy of the speed head");
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/extension.h"
+#include "libs/model/contrastive_loss.h"
+
+namespace avflow::model {
+
+// Per-clip labels that come with a batch, by name: [B, ...] each.
+using Labels = std::map<std::string, at::Tensor>;
+
+// What a term sees of one step. Embeddings are float32.
+struct LossInputs {
+  // z_v and z_a [B, d] of the whole batch: in a distributed step, every
+  // rank's rows (gathered with their gradient), so anchors meet all
+  // negatives.
+  at::Tensor video, audio;
+  AnchorRows own;  // this process's rows of video and audio
+  // This process's rows only: each head's output (float32) and the per-clip
+  // labels that came with the batch, by name.
+  std::map<std::string, at::Tensor> heads;
+  Labels labels;
+  ContrastiveLossOptions similarity;  // the trainer's normalize and tau
+};
+
+class LossTerm {
+ public:
+  AVFLOW_EXTENSION_INTERFACE(LossTerm, "loss_term");
+  virtual ~LossTerm() = default;
+  // A 0-dim float tensor, differentiable: the mean over this process's rows
+  // (the step weights it and, when distributed, scales it by this process's
+  // share of the batch, so the ranks' parts add up to the batch's loss).
+  virtual at::Tensor compute(const LossInputs& in) const = 0;
+  // The heads whose outputs it reads: `avflow check` refuses a trainer that
+  // does not build them.
+  virtual std::vector<std::string> heads() const { return {}; }
+};
+
+}  // namespace avflow::model

@@ -1,0 +1,55 @@
+// What a training step minimises: the weighted sum of loss terms
+// (loss_term.h) over the model's embeddings and the outputs of extra heads
+// (model_head.h), both picked by name from the registry. The default, the
+// "contrastive" term of weight 1 and no heads, is the paper's Eq. 1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/contract.h"
+#include "engine/registry.h"
+#include "libs/model/av_model.h"
+#include "libs/model/head_set.h"
+#include "libs/model/loss_term.h"
+
+namespace avflow::model {
+
+struct WeightedTerm {
+  std::string name;
+  const LossTerm* term = nullptr;  // owned by the registry (or static)
+  double weight = 1.0;
+};
+
+struct StepObjective {
+  std::vector<WeightedTerm> terms;
+  HeadSet heads{nullptr};  // null: no heads
+  ContrastiveLossOptions similarity;
+  bool has_heads() const { return heads && !heads->empty(); }
+};
+
+// Eq. 1 alone, without a registry.
+StepObjective contrastive_objective(const ContrastiveLossOptions& similarity);
+
+// The names a trainer's graph gives, as it gives them.
+struct ObjectiveNames {
+  std::vector<std::string> heads;
+  std::vector<std::string> terms;
+  std::vector<double> weights;  // one per term
+};
+
+// Everything wrong with the names, for `avflow check`: unknown heads and
+// terms (listing the known ones), a name given twice, weights that do not
+// pair with the terms, a term reading a head that is not built. Each
+// problem names the parameter: `heads_param`, `terms_param` or `weights_param`.
+std::vector<ParamProblem> objective_problems(const Registry& registry, const ObjectiveNames& names,
+                                             const std::string& heads_param, const std::string& terms_param,
+                                             const std::string& weights_param);
+
+// The objective the names describe, with fresh heads shaped for `model`
+// (on the CPU). Throws std::invalid_argument for names objective_problems
+// refuses.
+StepObjective resolve_objective(const Registry& registry, const ObjectiveNames& names, const ModelOptions& model,
+                                const ContrastiveLossOptions& similarity);
+
+}  // namespace avflow::model
