@@ -105,6 +105,7 @@ struct NodeState final : detail::TicketOwner {
   bool drop_on_cancel = false;
   bool serial = true;  // process() calls never overlap: see bump()
   bool holds_inputs = false;  // kHoldsInputs: see EmitTicket
+  detail::BusySampler busy;  // serial nodes and sources: which calls are timed
   Executor::Impl* impl = nullptr;
   // kHoldsInputs: tickets of inputs that made no emit yet (serial: one
   // process() call at a time touches it).
@@ -243,14 +244,20 @@ struct Executor::Impl {
   void process_in(NodeState& s, Context& ctx, size_t port, const Msg& in, Emitter& emitter) {
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
-    uint64_t t0 = detail::busy_ticks();
+    // Parallel calls share no sampler: each is timed.
+    const bool timed = !s.serial || s.busy.time_this_call();
+    const uint64_t t0 = timed ? detail::busy_ticks() : 0;
     try {
       s.op->process(ctx);
     } catch (...) {
       fail(s, "process", &in, current_exception_text());
     }
     ctx.clear_input();
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
+    if (timed) add_busy(s, detail::busy_ticks() - t0);
+  }
+
+  static void add_busy(NodeState& s, uint64_t ticks) {
+    bump(s.counters.busy_ticks, s.serial ? s.busy.weigh(ticks) : ticks, s.serial);
   }
 
   void build();
@@ -475,13 +482,14 @@ bool Executor::Impl::next_from_source(NodeState& s, Msg& out) {
     Context& ctx = *s.call_context;
     ctx.bind(&emitter);
     ctx.set_item(s.numbering.number(s.emitted));
-    uint64_t t0 = detail::busy_ticks();
+    const bool timed = s.busy.time_this_call();  // the source's node is serial
+    const uint64_t t0 = timed ? detail::busy_ticks() : 0;
     try {
       s.op->process(ctx);
     } catch (...) {
       fail(s, "process", nullptr, current_exception_text());
     }
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // the source's node is serial
+    if (timed) bump(s.counters.busy_ticks, s.busy.weigh(detail::busy_ticks() - t0), true);
     if (ctx.ended()) s.ended = true;
   }
   out = std::move(s.pending.front());
