@@ -1,7 +1,9 @@
 #include "engine/executor.h"
 
 #include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <utility>
@@ -105,6 +107,7 @@ struct NodeState final : detail::TicketOwner {
   bool drop_on_cancel = false;
   bool serial = true;  // process() calls never overlap: see bump()
   bool holds_inputs = false;  // kHoldsInputs: see EmitTicket
+  detail::BusySampler busy;  // serial nodes and sources: which calls are timed
   Executor::Impl* impl = nullptr;
   // kHoldsInputs: tickets of inputs that made no emit yet (serial: one
   // process() call at a time touches it).
@@ -164,8 +167,11 @@ struct Executor::Impl {
   // graph before) and run() is called from another thread, every task is
   // delegated into the constructing thread's arena, whose master slot that
   // thread keeps, and the run loses a worker (on 2 cores: half its threads).
-  // Sized like the arena the executor is made in, so a caller's limit holds.
-  tbb::task_arena arena{tbb::this_task_arena::max_concurrency()};
+  // Sized like the arena the executor is made in, so a caller's limit holds,
+  // and no larger than a global_control's limit: then one thread is one
+  // thread for good, even if the limit is lifted before the run (see
+  // build_function).
+  tbb::task_arena arena{arena_concurrency()};
   std::unique_ptr<flow::graph> graph_holder = make_graph_in(arena);
   flow::graph& g = *graph_holder;
   std::vector<std::unique_ptr<flow::graph_node>> tbb_nodes;  // destroyed before states
@@ -177,6 +183,10 @@ struct Executor::Impl {
   bool ran = false;
 
   Impl(const ResolvedGraph& graph, std::atomic<bool>& cancel) : graph(graph), cancel(cancel) {}
+  static int arena_concurrency() {
+    const size_t limit = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+    return static_cast<int>(std::min<size_t>(tbb::this_task_arena::max_concurrency(), std::max<size_t>(limit, 1)));
+  }
   static std::unique_ptr<flow::graph> make_graph_in(tbb::task_arena& a) {
     std::unique_ptr<flow::graph> made;
     a.execute([&] { made = std::make_unique<flow::graph>(); });
@@ -243,14 +253,20 @@ struct Executor::Impl {
   void process_in(NodeState& s, Context& ctx, size_t port, const Msg& in, Emitter& emitter) {
     ctx.bind(&emitter);
     ctx.set_input(port, &in.packet, in.ticket.get() ? in.ticket.get()->seq : 0);
-    uint64_t t0 = detail::busy_ticks();
+    // Parallel calls share no sampler: each is timed.
+    const bool timed = !s.serial || s.busy.time_this_call();
+    const uint64_t t0 = timed ? detail::busy_ticks() : 0;
     try {
       s.op->process(ctx);
     } catch (...) {
       fail(s, "process", &in, current_exception_text());
     }
     ctx.clear_input();
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, s.serial);
+    if (timed) add_busy(s, detail::busy_ticks() - t0);
+  }
+
+  static void add_busy(NodeState& s, uint64_t ticks) {
+    bump(s.counters.busy_ticks, s.serial ? s.busy.weigh(ticks) : ticks, s.serial);
   }
 
   void build();
@@ -260,6 +276,7 @@ struct Executor::Impl {
   template <class Ports>
   void hand_on_items(NodeState& s, Ports& ports);
   void build_function(NodeState& s);
+  Msg make_result(NodeState& s, const Msg& in);
   template <size_t NOut>
   void build_ordered_parallel(NodeState& s);
   void build_sink(NodeState& s);
@@ -475,13 +492,14 @@ bool Executor::Impl::next_from_source(NodeState& s, Msg& out) {
     Context& ctx = *s.call_context;
     ctx.bind(&emitter);
     ctx.set_item(s.numbering.number(s.emitted));
-    uint64_t t0 = detail::busy_ticks();
+    const bool timed = s.busy.time_this_call();  // the source's node is serial
+    const uint64_t t0 = timed ? detail::busy_ticks() : 0;
     try {
       s.op->process(ctx);
     } catch (...) {
       fail(s, "process", nullptr, current_exception_text());
     }
-    bump(s.counters.busy_ticks, detail::busy_ticks() - t0, true);  // the source's node is serial
+    if (timed) bump(s.counters.busy_ticks, s.busy.weigh(detail::busy_ticks() - t0), true);
     if (ctx.ended()) s.ended = true;
   }
   out = std::move(s.pending.front());
@@ -544,18 +562,27 @@ void Executor::Impl::build_function(NodeState& s) {
     return;
   }
   // Serial: a function_node releases its serial slot before it passes the
-  // result on, so the next item's result can overtake it. Putting the result
-  // inside the body keeps a serial chain in source order, which batching
-  // and reproducible runs depend on.
+  // result on, so with other threads the next item's result can overtake
+  // it. Putting the result inside the body keeps a serial chain in source
+  // order, which batching and reproducible runs depend on. On one thread
+  // nothing can overtake, and a function_node that returns its result lets
+  // tbb run the next node's body straight away instead of queueing a task
+  // for it (bench/flow_overhead.cpp); an input that made nothing goes on as
+  // an empty message, which every node skips (process()).
+  if (arena.max_concurrency() == 1) {
+    auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, flow::serial, [this, &s](const Msg& in) {
+      Msg out = make_result(s, in);
+      if (s.one_receiver(0)) out.hand_over();
+      return out;
+    });
+    s.inputs.push_back(node.get());
+    s.outputs.push_back(node.get());
+    tbb_nodes.push_back(std::move(node));
+    return;
+  }
   using Node = flow::multifunction_node<Msg, std::tuple<Msg>>;
   auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
-    Msg out;
-    {
-      EmitTicket ticket(s, owned(in).ticket);
-      SlotEmitter emitter(s, out.packet);
-      process(s, 0, in, emitter);
-      if (out.packet) out.ticket = std::move(ticket.get());
-    }
+    Msg out = make_result(s, in);
     if (!out.packet) return;
     if (s.one_receiver(0)) out.hand_over();
     std::get<0>(ports).try_put(out);
@@ -563,6 +590,17 @@ void Executor::Impl::build_function(NodeState& s) {
   s.inputs.push_back(node.get());
   s.outputs.push_back(&flow::output_port<0>(*node));
   tbb_nodes.push_back(std::move(node));
+}
+
+// What a serial kOneToOne operator made of `in`: a message with the packet
+// and its ticket, or an empty one.
+Msg Executor::Impl::make_result(NodeState& s, const Msg& in) {
+  Msg out;
+  EmitTicket ticket(s, owned(in).ticket);
+  SlotEmitter emitter(s, out.packet);
+  process(s, 0, in, emitter);
+  if (out.packet) out.ticket = std::move(ticket.get());
+  return out;
 }
 
 // A kParallel operator with one input: concurrent process() calls, results
