@@ -1,11 +1,7 @@
 #include "engine/param_rules.h"
 
-#include "engine/text_format.h"
-
 namespace avflow {
 namespace {
-
-std::string shown(const ParamValue& v) { return format_value(v); }
 
 template <class T>
 ParamRule ordered(const Param<T>& low, const Param<T>& high) {
@@ -14,7 +10,7 @@ ParamRule ordered(const Param<T>& low, const Param<T>& high) {
             const auto& a = std::get<typename Param<T>::Storage>(p.raw(lo));
             const auto& b = std::get<typename Param<T>::Storage>(p.raw(hi));
             if (a <= b) return std::nullopt;
-            return ParamProblem{lo, "(" + shown(p.raw(lo)) + ") must not exceed " + hi + " (" + shown(p.raw(hi)) + ")"};
+            return ParamProblem{lo, "(" + format_value(p.raw(lo)) + ") must not exceed " + hi + " (" + format_value(p.raw(hi)) + ")"};
           }};
 }
 

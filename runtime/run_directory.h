@@ -25,8 +25,8 @@ inline constexpr const char* kOverridesPrefix = "# overrides: ";
 inline constexpr const char* kRunDirPlaceholder = "{run_dir}";
 
 // Replaces {run_dir} by `dir` in the graph's checkpoint folder and in every
-// string parameter (and string list)
-// of every node; returns how many parameters changed.
+// string parameter (and string list) of every node; returns how many values
+// changed.
 size_t substitute_run_dir(ResolvedGraph& graph, const std::string& dir);
 
 // The resolved graph as TOML; `overrides` are the --set arguments, recorded
