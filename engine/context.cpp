@@ -61,10 +61,11 @@ int64_t Context::param_or_read(const Param<int64_t>& p) const {
   for (const auto& r : contract_.reads) {
     if (r.param != p.name()) continue;
     if (auto v = published(r.name)) return *v;
-    const std::string from = side_sources_ && side_sources_->count(r.name) ? "node '" + side_sources_->at(r.name) + "'"
-                                                                           : std::string("no node upstream");
-    throw std::runtime_error(p.name() + " = 0 reads the " + r.name + " published upstream, but " + from +
-                             " published one; set " + p.name());
+    const bool has_source = side_sources_ && side_sources_->count(r.name);
+    const std::string why = has_source ? "node '" + side_sources_->at(r.name) + "' published none"
+                                       : std::string("no node upstream publishes it");
+    throw std::runtime_error(p.name() + " = 0 reads the " + r.name + " published upstream, but " + why + "; set " +
+                             p.name());
   }
   throw std::logic_error("parameter '" + p.name() + "' of node '" + node_ + "' reads no side value");
 }

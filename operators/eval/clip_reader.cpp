@@ -57,21 +57,17 @@ class ClipReader final : public Operator {
   void open(Context& ctx) override {
     settings_ = kDecode.settings(ctx);
     frames_ = ctx.param(kDecode.frames);
-    fps_ = settings_.fps;
-    video_ = ctx.param(kTracks.video);
-    audio_ = ctx.param(kTracks.audio);
-    rate_ = settings_.sample_rate;
-    audio_seconds_ = ctx.param(kAudioSeconds) > 0 ? ctx.param(kAudioSeconds) : static_cast<double>(frames_) / fps_;
-    clip_seconds_ = video_ ? std::max(static_cast<double>(frames_) / fps_, audio_ ? audio_seconds_ : 0.0) : audio_seconds_;
+    video_ = settings_.video = ctx.param(kTracks.video);
+    audio_ = settings_.audio = ctx.param(kTracks.audio);
+    audio_seconds_ = ctx.param(kAudioSeconds) > 0 ? ctx.param(kAudioSeconds) : static_cast<double>(frames_) / settings_.fps;
+    clip_seconds_ = video_ ? std::max(static_cast<double>(frames_) / settings_.fps, audio_ ? audio_seconds_ : 0.0) : audio_seconds_;
     test_crop_ = ctx.param(kTestCrop);
     seed_ = static_cast<uint64_t>(ctx.param(kSeed));
   }
 
   void process(Context& ctx) override {
     const ClipRequest& r = ctx.input(kRequest);
-    media::DecodeSettings settings = settings_;
-    settings.video = video_;
-    settings.audio = audio_;
+    media::DecodeSettings settings = settings_;  // its start differs per clip
     const double duration = duration_of(r.path, settings);
     std::string crop;
     if (r.view >= 0) {
@@ -103,7 +99,7 @@ class ClipReader final : public Operator {
     }
     if (audio_) {
       if (!decoder.has_audio()) throw std::runtime_error(r.path + " has no audio");
-      const auto samples = static_cast<int64_t>(audio_seconds_ * static_cast<double>(rate_) + 0.5);
+      const auto samples = static_cast<int64_t>(audio_seconds_ * static_cast<double>(settings_.sample_rate) + 0.5);
       at::Tensor pcm = decoder.read_audio(samples).reshape({-1});
       if (pcm.size(0) < samples) pcm = at::constant_pad_nd(pcm, {0, samples - pcm.size(0)});
       ctx.emit(kAudio, Tensor(pcm));
@@ -128,9 +124,9 @@ class ClipReader final : public Operator {
 
   std::mutex mu_;
   std::map<std::string, double> durations_;
-  int64_t frames_ = 32, rate_ = 48000, test_crop_ = 158;
+  int64_t frames_ = 32, test_crop_ = 158;
   media::DecodeSettings settings_;
-  double fps_ = 10, audio_seconds_ = 3.2, clip_seconds_ = 3.2;
+  double audio_seconds_ = 3.2, clip_seconds_ = 3.2;
   bool video_ = true, audio_ = true;
   uint64_t seed_ = 0;
 };
