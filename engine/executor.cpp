@@ -14,6 +14,7 @@
 #include "engine/payloads/scalars.h"
 #include "engine/busy_clock.h"
 #include "engine/flow_message.h"
+#include "engine/serial_node.h"
 #include "engine/ticket.h"
 
 namespace avflow {
@@ -169,8 +170,7 @@ struct Executor::Impl {
   // thread keeps, and the run loses a worker (on 2 cores: half its threads).
   // Sized like the arena the executor is made in, so a caller's limit holds,
   // and no larger than a global_control's limit: then one thread is one
-  // thread for good, even if the limit is lifted before the run (see
-  // build_function).
+  // thread for good, even if the limit is lifted before the run.
   tbb::task_arena arena{arena_concurrency()};
   std::unique_ptr<flow::graph> graph_holder = make_graph_in(arena);
   flow::graph& g = *graph_holder;
@@ -467,6 +467,11 @@ class NoEmitter final : public Emitter {
   void emit(size_t, Packet) override { throw std::logic_error("emit outside process() or finish()"); }
 };
 
+template <class Body>
+std::unique_ptr<detail::SerialNode<Body>> make_serial_node(flow::graph& g, Body body) {
+  return std::make_unique<detail::SerialNode<Body>>(g, std::move(body));
+}
+
 size_t concurrency_of(const NodeState& s) {
   return s.contract->concurrency == Concurrency::kParallel ? flow::unlimited : flow::serial;
 }
@@ -561,34 +566,15 @@ void Executor::Impl::build_function(NodeState& s) {
     build_ordered_parallel<1>(s);
     return;
   }
-  // Serial: a function_node releases its serial slot before it passes the
-  // result on, so with other threads the next item's result can overtake
-  // it. Putting the result inside the body keeps a serial chain in source
-  // order, which batching and reproducible runs depend on. On one thread
-  // nothing can overtake, and a function_node that returns its result lets
-  // tbb run the next node's body straight away instead of queueing a task
-  // for it (bench/flow_overhead.cpp); an input that made nothing goes on as
-  // an empty message, which every node skips (process()).
-  if (arena.max_concurrency() == 1) {
-    auto node = std::make_unique<flow::function_node<Msg, Msg>>(g, flow::serial, [this, &s](const Msg& in) {
-      Msg out = make_result(s, in);
-      if (s.one_receiver(0)) out.hand_over();
-      return out;
-    });
-    s.inputs.push_back(node.get());
-    s.outputs.push_back(node.get());
-    tbb_nodes.push_back(std::move(node));
-    return;
-  }
-  using Node = flow::multifunction_node<Msg, std::tuple<Msg>>;
-  auto node = std::make_unique<Node>(g, flow::serial, [this, &s](const Msg& in, Node::output_ports_type& ports) {
+  // Serial: results leave in input order, each before the next input starts
+  // (serial_node.h); an input that made nothing puts nothing.
+  auto node = make_serial_node(g, [this, &s](Msg& in) {
     Msg out = make_result(s, in);
-    if (!out.packet) return;
     if (s.one_receiver(0)) out.hand_over();
-    std::get<0>(ports).try_put(out);
+    return out;
   });
   s.inputs.push_back(node.get());
-  s.outputs.push_back(&flow::output_port<0>(*node));
+  s.outputs.push_back(node.get());
   tbb_nodes.push_back(std::move(node));
 }
 
@@ -646,6 +632,16 @@ void Executor::Impl::build_ordered_parallel(NodeState& s) {
 template <size_t NIn>
 void Executor::Impl::build_sink_n(NodeState& s) {
   if constexpr (NIn == 1) {
+    if (s.serial) {
+      auto node = make_serial_node(g, [this, &s](Msg& in) {
+        NoEmitter emitter;
+        process(s, 0, in, emitter);
+        return Msg();
+      });
+      s.inputs.push_back(node.get());
+      tbb_nodes.push_back(std::move(node));
+      return;
+    }
     auto node = std::make_unique<flow::function_node<Msg, flow::continue_msg>>(
         g, concurrency_of(s), [this, &s](const Msg& in) {
           NoEmitter emitter;

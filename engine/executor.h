@@ -2,11 +2,11 @@
 //
 // Each operator becomes the tbb::flow node of its shape: a serial
 // multifunction_node for a source (it hands on items while fewer than
-// max_in_flight of them are in flight), function_node for a parallel
-// kOneToOne function (a serial one is a one-port
-// multifunction_node, which keeps source order), multifunction_node for
-// multi-output operators, indexer_node in front of operators with several
-// inputs. A chain of serial operators delivers items in source order. Every item a source
+// max_in_flight of them are in flight), a SerialNode (serial_node.h) for a
+// serial kOneToOne function or a serial one-input sink, function_node for a
+// parallel one, multifunction_node for multi-output operators, indexer_node
+// in front of operators with several inputs. A chain of serial operators
+// delivers items in source order on any number of threads. Every item a source
 // emits carries a ticket; the ticket returns to the source when the last
 // message derived from it has been processed, so a fast source feeding a
 // slow sink holds at most max_in_flight items whatever the stream length. Operators that keep packets in their own

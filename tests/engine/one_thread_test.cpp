@@ -1,7 +1,7 @@
-// On one thread the executor runs serial kOneToOne functions as nodes that
-// return their result (engine/executor.cpp, build_function), and an input
-// that made nothing travels on as an empty message. Order, filtering,
-// fan-out, holding nodes, tickets and metrics must be as on several threads.
+// On one thread every task the executor's nodes hand back runs on the thread
+// that made it (engine/serial_node.h), so the order of work differs from a
+// run on several threads. Order, filtering, fan-out, holding nodes, tickets
+// and metrics must be as on several threads.
 #include <oneapi/tbb/global_control.h>
 
 #include <catch2/catch.hpp>
