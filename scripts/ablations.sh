@@ -3,10 +3,10 @@
 # other and gathers their results into one table (markdown, printed and
 # written to RUNS/results.md).
 #
-#   bash scripts/ablations.sh k01 k04 k16                 # three rows of Table 1
+#   bash scripts/ablations.sh movie_k01 movie_k04 movie_k16   # three rows of Table 1
 #   bash scripts/ablations.sh all                         # every file in graphs/ablations/
-#   bash scripts/ablations.sh --table k01 k04             # only gather what earlier runs wrote
-#   bash scripts/ablations.sh --runs /tmp/abl k04 -- --set train.device=cuda
+#   bash scripts/ablations.sh --table movie_k01 movie_k04    # only gather what earlier runs wrote
+#   bash scripts/ablations.sh --runs /tmp/abl movie_k04 -- --set train.device=cuda
 #
 # Each run writes RUNS/NAME/metrics.jsonl and RUNS/NAME/checkpoints (RUNS:
 # --runs, default runs/ablations). A run that fails is reported in the
