@@ -29,6 +29,11 @@ void check_inputs(const at::Tensor& z_v, const at::Tensor& z_a, const Contrastiv
     fail("batch size B must be at least 2 (a positive needs negatives), got B = " + std::to_string(z_v.size(0)));
   if (!(options.tau > 0) || !std::isfinite(options.tau))
     fail("tau must be a finite number > 0, got " + std::to_string(options.tau));
+  if (options.group < 0 || options.group == 1)
+    fail("a loss group must hold 2 rows at least (0: the whole batch), got " + std::to_string(options.group));
+  if (options.group > 0 && z_v.size(0) % options.group != 0)
+    fail("a batch of B = " + std::to_string(z_v.size(0)) + " cannot be cut into loss groups of " +
+         std::to_string(options.group) + " (B must be a multiple of the group)");
 }
 
 // [first, first + count) with count -1 resolved, checked against B.
@@ -70,10 +75,21 @@ at::Tensor contrastive_loss(const at::Tensor& z_v, const at::Tensor& z_a, const 
   // terms: mask it out. Anchor k owns global index first + k.
   const auto index_opts = at::TensorOptions().dtype(at::kLong).device(v.device());
   const at::Tensor anchor_index = at::arange(rows.first, rows.first + rows.count, index_opts);
-  const at::Tensor self = anchor_index.unsqueeze(1) == at::arange(B, index_opts).unsqueeze(0);  // [n, B]
-  const at::Tensor col_negatives = col_terms.masked_fill(self, -std::numeric_limits<double>::infinity());
+  const at::Tensor batch_index = at::arange(B, index_opts);
+  const at::Tensor self = anchor_index.unsqueeze(1) == batch_index.unsqueeze(0);  // [n, B]
+  constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+  at::Tensor row_negatives = row_terms;
+  at::Tensor col_negatives = col_terms.masked_fill(self, kMinusInfinity);
+  if (options.group > 0 && options.group < B) {
+    // Rows of other groups are no negatives of this anchor: one product over
+    // the batch, masked, gives every group's Eq. 1 at once.
+    const at::Tensor other_group =
+        at::floor_divide(anchor_index, options.group).unsqueeze(1) != at::floor_divide(batch_index, options.group).unsqueeze(0);
+    row_negatives = row_terms.masked_fill(other_group, kMinusInfinity);
+    col_negatives = col_negatives.masked_fill(other_group, kMinusInfinity);
+  }
 
-  const at::Tensor log_denominator = at::logsumexp(at::cat({row_terms, col_negatives}, 1), {1});  // [n]
+  const at::Tensor log_denominator = at::logsumexp(at::cat({row_negatives, col_negatives}, 1), {1});  // [n]
   const at::Tensor positive = row_terms.gather(1, anchor_index.unsqueeze(1)).squeeze(1);           // [n]: s_ii
   return (log_denominator - positive).mean();
 }

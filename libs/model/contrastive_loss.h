@@ -19,6 +19,12 @@ namespace avflow::model {
 struct ContrastiveLossOptions {
   bool normalize = false;  // false: Eq. 1 on raw dot products; true: l2-normalised embeddings, scores / tau
   double tau = 0.07;       // temperature, used only when normalize (but must be > 0 and finite always)
+  // Loss groups: the batch is cut into groups of `group` consecutive rows and
+  // each anchor's negatives are the other rows of its group only, so each
+  // group has its own Eq. 1; the mean over anchors is then the mean of the
+  // groups' losses. The paper's global batch of 512 is 8 GPUs x 64, each
+  // GPU's 64 clips one Eq. 1 (group = 64). 0: the whole batch is one group.
+  int64_t group = 0;
 };
 
 // Which anchors this process owns: rows [first, first + count) of the batch.
@@ -36,7 +42,8 @@ struct AnchorRows {
 // thousands), in float32 for half / bfloat16 inputs and in the inputs' dtype
 // otherwise. Differentiable w.r.t. z_v and z_a.
 // Throws std::invalid_argument for non-2D, non-float or mismatched inputs,
-// B < 2, tau <= 0 and rows outside [0, B).
+// B < 2, tau <= 0, rows outside [0, B), a group of 1 or below 0, and B not a
+// multiple of the group.
 at::Tensor contrastive_loss(const at::Tensor& z_v, const at::Tensor& z_a,
                             const ContrastiveLossOptions& options = {}, AnchorRows rows = {});
 

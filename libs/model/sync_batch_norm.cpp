@@ -132,11 +132,39 @@ at::Tensor SyncBatchNormImpl<D>::forward(const at::Tensor& input) {
     if (!this->options.momentum()) momentum = 1.0 / this->num_batches_tracked.template item<double>();
   }
   const bool batch_statistics = this->is_training() || !this->options.track_running_stats();
+  if (group_rows_ > 0 && batch_statistics) return forward_per_group(input, momentum);
   if (group_ && batch_statistics)
     return sync_batch_norm(input, this->weight, this->bias, this->running_mean, this->running_var, momentum,
                            this->options.eps(), *group_);
   return torch::nn::functional::detail::batch_norm(input, this->running_mean, this->running_var, this->weight,
                                                    this->bias, batch_statistics, momentum, this->options.eps());
+}
+
+template <size_t D>
+at::Tensor SyncBatchNormImpl<D>::forward_per_group(const at::Tensor& input, double momentum) {
+  const int64_t rows = input.size(0), g = group_rows_;
+  TORCH_CHECK(rows % g == 0, "batch norm per loss group: ", rows, " rows cannot be cut into groups of ", g,
+              " (each process's rows must be a multiple of the loss group)");
+  const double eps = this->options.eps();
+  std::vector<at::Tensor> parts;
+  for (int64_t first = 0; first < rows; first += g)
+    parts.push_back(at::batch_norm(input.narrow(0, first, g), this->weight, this->bias, /*running_mean=*/{},
+                                   /*running_var=*/{}, /*training=*/true, 0.0, eps, at::globalContext().userEnabledCuDNN()));
+  if (this->options.track_running_stats() && this->running_mean.defined()) {
+    // The groups' mean and unbiased variance per channel, averaged over
+    // every group of the global batch.
+    torch::NoGradGuard no_grad;
+    const int64_t channels = input.size(1);
+    const at::Tensor x = input.detach().to(at::kFloat).reshape({rows / g, g, channels, -1});
+    at::Tensor sums = at::cat({x.mean({1, 3}).sum(0), x.var({1, 3}, /*unbiased=*/true).sum(0),
+                               at::full({1}, static_cast<double>(rows / g), x.options())});
+    if (group_) group_->all_reduce_sum(sums, "all-reduce of batch norm group statistics");
+    const at::Tensor groups = sums.narrow(0, 2 * channels, 1);
+    const at::Tensor mean = sums.narrow(0, 0, channels) / groups, var = sums.narrow(0, channels, channels) / groups;
+    this->running_mean.mul_(1 - momentum).add_(mean.to(this->running_mean.scalar_type()), momentum);
+    this->running_var.mul_(1 - momentum).add_(var.to(this->running_var.scalar_type()), momentum);
+  }
+  return at::cat(parts);
 }
 
 template <size_t D>
@@ -151,7 +179,8 @@ void SyncBatchNormImpl<D>::pretty_print(std::ostream& stream) const {
   if (this->options.momentum()) stream << *this->options.momentum();
   else stream << "None";
   stream << std::boolalpha << ", affine=" << this->options.affine() << ", track_running_stats=" << this->options.track_running_stats()
-         << (group_ ? ", synchronised" : "") << ")";
+         << (group_ ? ", synchronised" : "") << (group_rows_ > 0 ? ", per group of " + std::to_string(group_rows_) : "")
+         << ")";
 }
 
 template class SyncBatchNormImpl<2>;
@@ -164,6 +193,15 @@ void synchronise_batch_norm(torch::nn::Module& module, const std::shared_ptr<Dis
   };
   attach(module);
   for (const auto& child : module.modules(/*include_self=*/false)) attach(*child);
+}
+
+void scope_batch_norm(torch::nn::Module& module, int64_t rows) {
+  auto scope = [&](torch::nn::Module& m) {
+    if (auto* bn2 = m.as<SyncBatchNorm2dImpl>()) bn2->per_group(rows);
+    if (auto* bn3 = m.as<SyncBatchNorm3dImpl>()) bn3->per_group(rows);
+  };
+  scope(module);
+  for (const auto& child : module.modules(/*include_self=*/false)) scope(*child);
 }
 
 }  // namespace avflow::model

@@ -18,6 +18,13 @@
 //
 // So W processes with B / W rows each compute what one process computes on
 // the B rows. In evaluation mode the running statistics are used, as always.
+//
+// Per loss group instead (per_group(G), scope_batch_norm): a training
+// forward normalises each group of G consecutive rows with that group's own
+// statistics, as the paper's batch norm on each GPU's 64 clips did; no rank
+// waits for another. The running mean and variance follow the mean of the
+// groups' statistics over the whole global batch (one all-reduce of C
+// values), so they too are the same on any number of processes.
 #pragma once
 
 #include <torch/nn/modules/batchnorm.h>
@@ -38,12 +45,17 @@ class SyncBatchNormImpl : public torch::nn::NormImplBase<D, SyncBatchNormImpl<D>
   void pretty_print(std::ostream& stream) const override;
   // nullptr: back to per-process statistics.
   void synchronise(std::shared_ptr<Distributed> group) { group_ = std::move(group); }
+  // Rows per statistics group in training; 0: the whole (global) batch.
+  void per_group(int64_t rows) { group_rows_ = rows; }
 
  protected:
   void _check_input_dim(const at::Tensor& input) override;
 
  private:
+  at::Tensor forward_per_group(const at::Tensor& input, double momentum);
+
   std::shared_ptr<Distributed> group_;
+  int64_t group_rows_ = 0;
 };
 
 using SyncBatchNorm2dImpl = SyncBatchNormImpl<2>;
@@ -53,6 +65,11 @@ TORCH_MODULE(SyncBatchNorm3d);
 
 // Attaches `group` to every SyncBatchNorm in `module` (nullptr detaches).
 void synchronise_batch_norm(torch::nn::Module& module, const std::shared_ptr<Distributed>& group);
+
+// Sets every SyncBatchNorm in `module` to take training statistics over
+// groups of `rows` consecutive rows (0: the whole global batch). A training
+// forward then throws when its rows are not a multiple of `rows`.
+void scope_batch_norm(torch::nn::Module& module, int64_t rows);
 
 // The functional form: `input` [N, C, ...] is this rank's part of the batch;
 // running_mean / running_var (may be undefined) are updated with `momentum`.

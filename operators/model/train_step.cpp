@@ -65,6 +65,7 @@
 #include "libs/model/model_snapshot.h"
 #include "libs/model/multi_tensor_adam.h"
 #include "libs/model/step_objective.h"
+#include "libs/model/sync_batch_norm.h"
 #include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
@@ -88,6 +89,27 @@ class TrainStep final : public Operator {
   // The loss.
   static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
   static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
+  static inline const Param<int64_t> kLossGroup{
+      "loss_group", 0, Range{0, int64_t{1} << 20},
+      "clips per loss group: the global batch is cut into groups of this many consecutive clips, each its own Eq. 1 "
+      "(its negatives from its group only), the loss their mean, the same groups on any number of processes; the "
+      "paper: 64, each GPU's share of 512; a multiple of the sampler's k, so that a title stays in one group; 0: "
+      "the whole global batch"};
+  enum class NormScope { kGlobal, kLossGroup };
+  static inline const EnumParam<NormScope> kBatchNorm{
+      "batch_norm", NormScope::kGlobal, {{"global", NormScope::kGlobal}, {"loss_group", NormScope::kLossGroup}},
+      "where batch norm takes its training statistics: global: over the whole global batch (synchronised over "
+      "processes); loss_group: over each loss group on its own, as the paper's batch norm on each GPU (each "
+      "process's share of the batch must then be a multiple of loss_group)"};
+  static std::optional<ParamProblem> loss_group_valid(const ParamSet& p) {
+    if (p.get(kLossGroup) != 1) return std::nullopt;
+    return ParamProblem{kLossGroup.name(), "is 1: a loss group needs 2 clips at least (a positive needs negatives); "
+                                           "0 makes the whole global batch one group"};
+  }
+  static std::optional<ParamProblem> norm_scope_needs_group(const ParamSet& p) {
+    if (p.get(kBatchNorm) != NormScope::kLossGroup || p.get(kLossGroup) > 0) return std::nullopt;
+    return ParamProblem{kBatchNorm.name(), "is \"loss_group\" but loss_group is 0: set loss_group (the paper: 64)"};
+  }
   // Extra heads and loss terms, from the registry (plugins may add them).
   static inline const Param<std::vector<std::string>> kHeads{
       "heads", std::vector<std::string>{}, "model heads (extension kind model_head) trained beside the encoders' projections"};
@@ -140,9 +162,18 @@ class TrainStep final : public Operator {
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
-                  kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep, kSnapshotEvery, kDevice,
-                  kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed, kDistributedTimeout, kHoldsInputs,
-                  ParamsCheck{&TrainStep::check},
+                  kLossGroup, kBatchNorm, kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep,
+                  kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed,
+                  kDistributedTimeout, kHoldsInputs, ParamsCheck{&TrainStep::check},
+                  rule("loss_group is 0 or at least 2", &TrainStep::loss_group_valid),
+                  rule("batch_norm = loss_group needs a loss_group", &TrainStep::norm_scope_needs_group),
+                  Reads{.name = "rank_batch_size",
+                        .doc = "this process's share of each batch: the loss groups must cut it evenly",
+                        .optional = true},
+                  Reads{.name = "title_group",
+                        .doc = "the snippets of one title a batch keeps together (the sampler's k): loss_group must "
+                               "be a multiple, so that no title straddles two groups",
+                        .optional = true},
                   Reads{.name = "steps_per_epoch", .param = "steps_per_epoch", .doc = "the sampler's epoch over its batch"},
                   Reads{.name = "first_step",
                         .doc = "the step the sampler's first batch belongs to; must be this trainer's",
@@ -182,7 +213,13 @@ class TrainStep final : public Operator {
     overlap_ = ctx.param(kOverlap) == Switch::kOn || (ctx.param(kOverlap) == Switch::kAuto && device_.is_cuda());
     staging_.emplace(device_);
     objective_ = resolve_objective(Registry::global(), objective_names(ctx.params()), o,
-                                   {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau)});
+                                   {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau),
+                                    .group = ctx.param(kLossGroup)});
+    check_loss_groups(ctx);
+    if (ctx.param(kBatchNorm) == NormScope::kLossGroup) {
+      scope_batch_norm(*model_, ctx.param(kLossGroup));
+      if (objective_.has_heads()) scope_batch_norm(*objective_.heads, ctx.param(kLossGroup));
+    }
     std::vector<at::Tensor> trained = model_->parameters();
     if (objective_.has_heads()) {
       objective_.heads->to(device_);
@@ -289,6 +326,27 @@ class TrainStep final : public Operator {
                              (step_ > 0 ? " (resumed from " + from + ")" : std::string(" (nothing to resume)")) +
                              " but the sampler upstream starts at step " + std::to_string(*first) +
                              "; a sampler feeding a trainer must resume with it (resumes = true)");
+  }
+
+  // The loss groups must cut every batch evenly, and, with batch norm per
+  // group, each process's share; and no title may straddle two groups.
+  void check_loss_groups(const Context& ctx) const {
+    const int64_t g = ctx.param(kLossGroup);
+    if (g == 0) return;
+    const std::string groups = "loss_group = " + std::to_string(g);
+    if (const auto rows = ctx.published("rank_batch_size")) {
+      const int64_t world = group_ ? group_->world_size() : 1, global = *rows * world;
+      if (global % g != 0)
+        throw std::invalid_argument(groups + " does not divide the global batch of " + std::to_string(global) +
+                                    " clips; choose a divisor (the paper: 64 of 512)");
+      if (ctx.param(kBatchNorm) == NormScope::kLossGroup && *rows % g != 0)
+        throw std::invalid_argument("batch_norm = \"loss_group\" needs each process's " + std::to_string(*rows) +
+                                    " clips to be whole loss groups, but " + groups + " does not divide them; "
+                                    "use fewer processes or a smaller loss_group");
+    }
+    if (const auto k = ctx.published("title_group"); k && g % *k != 0)
+      throw std::invalid_argument(groups + " is not a multiple of the sampler's " + std::to_string(*k) +
+                                  " snippets per title (k): a title would straddle two loss groups");
   }
 
   // A video batch and an audio batch step together only when they hold the

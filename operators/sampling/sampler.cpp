@@ -99,7 +99,9 @@ class Sampler final : public Operator {
                   Publishes{.name = "steps_per_epoch", .doc = "optimiser steps in one epoch (a trainer's schedule)"},
                   Publishes{.name = "rank_batch_size", .doc = "this process's share of every batch (batch nodes)"},
                   Publishes{.name = "first_step", .doc = "the step of the first batch (a trainer checks it resumed there)"},
-                  Publishes{.name = "epoch_snippets", .doc = "snippets per epoch (the KL monitor's sample)"});
+                  Publishes{.name = "epoch_snippets", .doc = "snippets per epoch (the KL monitor's sample)"},
+                  Publishes{.name = "title_group",
+                            .doc = "snippets of one title a batch keeps together, consecutive (k; 1 for uniform)"});
 
   void open(Context& ctx) override {
     index_ = load_index(ctx);
@@ -123,6 +125,7 @@ class Sampler final : public Operator {
     ctx.publish("steps_per_epoch", steps_per_epoch);
     ctx.publish("rank_batch_size", sampler_->rank_batch_size());
     ctx.publish("epoch_snippets", steps_per_epoch * config.batch_size);
+    ctx.publish("title_group", sampler_->plan().group_size());
     sampling::SamplerPosition start{ctx.param(kStartEpoch), ctx.param(kStartStep)};
     if (ctx.resuming() && ctx.param(kResumes) && !ctx.checkpoints().empty()) {
       const int64_t resumed = model::latest_checkpoint_step(ctx.checkpoints());

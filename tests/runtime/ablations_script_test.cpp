@@ -29,14 +29,14 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   const std::string runs = dir.path() + "/runs";
   const std::string script = std::string(AVFLOW_SOURCE_DIR) + "/scripts/ablations.sh";
   // The paper's graphs shrunk: 2 steps of 8 clips of 64 x 64, a 4-channel model.
-  std::vector<std::string> args = {"/bin/bash", script, "--runs", runs, "k01", "adjacent_k04", "k64", "--",
+  std::vector<std::string> args = {"/bin/bash", script, "--runs", runs, "movie_k01", "movie_adjacent_k04", "movie_k64", "--",
                                    "--progress", "never", "--set", "sampler.shards=" + prepared,
                                    "--set", "reader.dir=" + prepared, "--set", "sampler.catalogue=",
                                    "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=16",
                                    "--set", "sampler.epochs=1", "--set", "train.epochs=1",
                                    "--set", "train.video_width=4", "--set", "train.audio_width=4",
                                    "--set", "train.blocks=1", "--set", "train.embedding_dim=16",
-                                   "--set", "augment.crop=64", "--set", "train.device=cpu",
+                                   "--set", "augment.crop=64", "--set", "train.device=cpu", "--set", "train.loss_group=4",
                                    // the KL monitor's held-out sample: every shard (no catalogue), small
                                    "--set", "heldout_sampler.shards=" + prepared, "--set", "heldout_sampler.catalogue=",
                                    "--set", "heldout_reader.dir=" + prepared, "--set", "heldout_sampler.batch_size=8",
@@ -50,23 +50,23 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   INFO(table);
   CHECK(r.out == table);
   CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | KL(S- ‖ S!=) | KL gap | run |"));
-  const std::string k01 = row_of(table, "k01"), adjacent = row_of(table, "adjacent_k04"), k64 = row_of(table, "k64");
-  CHECK_THAT(k01, Contains("| Table 1 baseline: k = 1, snippets i.i.d. over all titles (the uniform policy) | 2 | "));
+  const std::string k01 = row_of(table, "movie_k01"), adjacent = row_of(table, "movie_adjacent_k04"), k64 = row_of(table, "movie_k64");
+  CHECK_THAT(k01, Contains("| Table 1, Movie: k = 1, snippets i.i.d. over all titles (the uniform policy) | 2 | "));
   CHECK_THAT(k01, Contains("| finished |"));
   // The KL monitor measured the run's last snapshot: two numbers before "finished".
   CHECK(std::regex_search(k01, std::regex(R"(\| -?[0-9]+\.[0-9]{4} \| -?[0-9]+\.[0-9]{4} \| finished \|)")));
-  CHECK(std::ifstream(runs + "/k01/graph.toml").good());
+  CHECK(std::ifstream(runs + "/movie_k01/graph.toml").good());
   CHECK_THAT(adjacent, Contains("| 2 | "));
   CHECK_THAT(adjacent, Contains("| finished |"));
   CHECK_THAT(k64, Contains("| 0 |"));
-  CHECK_THAT(k64, Contains("failed (exit 2); no metrics in " + runs + "/k64/metrics.jsonl"));
-  CHECK(std::ifstream(runs + "/k01/checkpoints/latest").good());
-  CHECK(std::ifstream(runs + "/compare.png").good());  // k01 and adjacent_k04, one curve each
+  CHECK_THAT(k64, Contains("failed (exit 2); no metrics in " + runs + "/movie_k64/metrics.jsonl"));
+  CHECK(std::ifstream(runs + "/movie_k01/checkpoints/latest").good());
+  CHECK(std::ifstream(runs + "/compare.png").good());  // movie_k01 and movie_adjacent_k04, one curve each
 
   // --table gathers what is there without running anything.
-  const auto again = run_process({"/bin/bash", script, "--runs", runs, "--table", "k01"});
+  const auto again = run_process({"/bin/bash", script, "--runs", runs, "--table", "movie_k01"});
   CHECK(again.exit_code == 0);
-  CHECK(row_of(again.out, "k01").find("| 2 | ") != std::string::npos);
+  CHECK(row_of(again.out, "movie_k01").find("| 2 | ") != std::string::npos);
   CHECK_THAT(again.out, Contains("not run now"));
   const auto unknown = run_process({"/bin/bash", script, "--runs", runs, "k05"});
   CHECK(unknown.exit_code == 2);

@@ -85,6 +85,31 @@ TEST_CASE("two Gloo ranks with half the batch each train the tiny model as one p
   }
 }
 
+TEST_CASE("loss groups and batch norm per group train alike on one process and on two Gloo ranks",
+          "[model][distributed][loss_group]") {
+  namespace ddp = avflow::test::ddp;
+  constexpr int kSteps = 2;
+  // Groups of 4 in the global batch of 8: on two ranks each rank holds one.
+  for (const char* norm : {"global", "loss_group"}) {
+    TempDir dir;
+    run_ranks(1, {"train", dir.path() + "/one", std::to_string(kSteps), "4", norm});
+    run_ranks(2, {"train", dir.path() + "/two", std::to_string(kSteps), "4", norm});
+    TempDir whole;
+    run_ranks(1, {"train", whole.path() + "/one", std::to_string(kSteps)});
+    for (const auto& [optimizer, tolerance] : {std::pair{"sgd", 1e-5}, std::pair{"adam", 2e-4}}) {
+      CAPTURE(norm, optimizer);
+      const auto one = load(dir.path() + "/one." + optimizer), two = load(dir.path() + "/two." + optimizer);
+      CHECK(relative_difference(two[ddp::kLosses], one[ddp::kLosses]) < 1e-5);
+      CHECK(relative_difference(two[ddp::kGradNorms], one[ddp::kGradNorms]) < 1e-5);
+      CHECK(relative_difference(two[ddp::kParameters], one[ddp::kParameters]) < tolerance);
+      CHECK(relative_difference(two[ddp::kBuffers], one[ddp::kBuffers]) < 1e-5);
+      // The groups change the loss: it is not the whole batch's.
+      const auto ungrouped = load(whole.path() + "/one." + optimizer);
+      CHECK(relative_difference(one[ddp::kLosses], ungrouped[ddp::kLosses]) > 1e-3);
+    }
+  }
+}
+
 TEST_CASE("all_gather_rows gathers unequal row counts and sums the gradient over ranks", "[model][distributed]") {
   TempDir dir;
   run_ranks(2, {"primitives", dir.path() + "/out"});

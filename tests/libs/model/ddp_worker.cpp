@@ -6,6 +6,9 @@
 //                                batches drawn from fixed seeds, with SGD
 //                                (OUT.sgd) and with Adam (OUT.adam); WORLD_SIZE
 //                                1 or unset: one process, ordinary batch norm
+//   ddp_worker train OUT STEPS GROUP [global|loss_group]
+//                                the same with loss groups of GROUP clips, and
+//                                batch norm over the global batch or per group
 //   ddp_worker primitives OUT    all_gather_rows and SyncBatchNorm3d alone
 //
 // Outputs: ddp_worker.h. Exit 0, or 1 with the error on stderr.
@@ -48,10 +51,17 @@ at::Tensor flat(const std::vector<at::Tensor>& tensors) {
 
 // Trains a fresh tiny model (seed 5) for `steps` steps with `optimizer_kind`
 // ("sgd" or "adam", train_step's) and writes rank 0's TrainOutput to `out`.
-void train_one(Distributed* group, const std::string& optimizer_kind, const std::string& out, int steps) {
+struct Grouping {
+  int64_t loss_group = 0;
+  bool norm_per_group = false;
+};
+
+void train_one(Distributed* group, const std::string& optimizer_kind, const std::string& out, int steps,
+               Grouping grouping) {
   torch::manual_seed(5);
   AvModel model(avflow::test::tiny_model_options());
   if (group) group->replicate(*model);
+  if (grouping.norm_per_group) scope_batch_norm(*model, grouping.loss_group);
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (optimizer_kind == "adam") optimizer = std::make_unique<MultiTensorAdam>(model->parameters(), torch::optim::AdamOptions(1e-3));
   else optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(0.01));
@@ -63,7 +73,7 @@ void train_one(Distributed* group, const std::string& optimizer_kind, const std:
     const at::Tensor video = at::randn({kGlobalBatch, 3, 4, 32, 32});
     const at::Tensor audio = at::randn({kGlobalBatch, 1, 32, 40});
     const StepResult r = contrastive_step(model, *optimizer, video.narrow(0, first, count),
-                                          audio.narrow(0, first, count), {}, group);
+                                          audio.narrow(0, first, count), {.group = grouping.loss_group}, group);
     losses.push_back(r.loss);
     norms.push_back(r.grad_norm);
   }
@@ -76,9 +86,9 @@ void train_one(Distributed* group, const std::string& optimizer_kind, const std:
   torch::save(outputs, out);
 }
 
-int train(const std::string& out, int steps) {
+int train(const std::string& out, int steps, Grouping grouping) {
   auto group = Distributed::from_environment(at::kCPU, std::chrono::seconds(60));
-  for (const char* kind : {"sgd", "adam"}) train_one(group.get(), kind, out + "." + kind, steps);
+  for (const char* kind : {"sgd", "adam"}) train_one(group.get(), kind, out + "." + kind, steps, grouping);
   return 0;
 }
 
@@ -135,9 +145,12 @@ int main(int argc, char** argv) {
   at::set_num_threads(1);
   const std::string mode = argc > 2 ? argv[1] : "";
   try {
-    if (mode == "train" && argc == 4) return train(argv[2], std::stoi(argv[3]));
+    if (mode == "train" && argc == 4) return train(argv[2], std::stoi(argv[3]), {});
+    if (mode == "train" && (argc == 5 || argc == 6))
+      return train(argv[2], std::stoi(argv[3]),
+                   {.loss_group = std::stoll(argv[4]), .norm_per_group = argc == 6 && std::string(argv[5]) == "loss_group"});
     if (mode == "primitives" && argc == 3) return primitives(argv[2]);
-    std::fprintf(stderr, "usage: ddp_worker train OUT STEPS | ddp_worker primitives OUT\n");
+    std::fprintf(stderr, "usage: ddp_worker train OUT STEPS [GROUP [global|loss_group]] | ddp_worker primitives OUT\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ddp_worker %s: %s\n", mode.c_str(), e.what());
