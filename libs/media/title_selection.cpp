@@ -20,6 +20,51 @@ Param<double> held_out_fraction_param() {
   return {"held_out_fraction", 0.1, Range{0.0, 0.99}, "share of titles held out (whole shows)"};
 }
 
+namespace {
+
+// splitmix64: the same subset on every platform for a seed.
+uint64_t mix(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : ", ") + w;
+  return s;
+}
+
+// The selection's genres, then a seeded subset of max_titles, in order.
+std::vector<Title> narrow(std::vector<Title> titles, const TitleSelection& sel, const std::string& node) {
+  if (!sel.genres.empty()) {
+    const size_t before = titles.size();
+    std::erase_if(titles, [&](const Title& t) {
+      return std::find(sel.genres.begin(), sel.genres.end(), t.genre) == sel.genres.end();
+    });
+    AVFLOW_LOG(info) << node << ": " << titles.size() << " of " << before << " titles of genre " << joined(sel.genres);
+  }
+  if (sel.max_titles > 0 && titles.size() > static_cast<size_t>(sel.max_titles)) {
+    // A partial Fisher-Yates shuffle of the positions picks the subset.
+    std::vector<size_t> order(titles.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    uint64_t state = sel.seed ^ 0x5eed5e1ec7ull;
+    const size_t keep = static_cast<size_t>(sel.max_titles);
+    for (size_t i = 0; i < keep; ++i) std::swap(order[i], order[i + mix(state) % (order.size() - i)]);
+    order.resize(keep);
+    std::sort(order.begin(), order.end());
+    std::vector<Title> kept;
+    for (size_t i : order) kept.push_back(std::move(titles[i]));
+    AVFLOW_LOG(info) << node << ": " << keep << " of " << titles.size() << " titles kept (max_titles, seed "
+                     << sel.seed << ")";
+    titles = std::move(kept);
+  }
+  return titles;
+}
+
+}  // namespace
+
 std::vector<Title> select_titles(const TitleSelection& sel, const std::string& node) {
   Catalogue cat = load_catalogue(sel.catalogue);
   size_t episodes = 0;
@@ -39,11 +84,11 @@ std::vector<Title> select_titles(const TitleSelection& sel, const std::string& n
                      << " entries of the folder that are not media files in movies/ or tv/<show>/ (--log-level debug "
                         "lists them)";
   }
-  if (sel.split == "all") return std::move(cat.titles);
+  if (sel.split == "all") return narrow(std::move(cat.titles), sel, node);
   Split s = split_catalogue(cat, sel.seed, sel.held_out_fraction);
   AVFLOW_LOG(info) << node << ": split (seed " << sel.seed << ", held_out_fraction " << sel.held_out_fraction
                    << "): " << s.train.size() << " train, " << s.held_out.size() << " held out; using " << sel.split;
-  return sel.split == "train" ? std::move(s.train) : std::move(s.held_out);
+  return narrow(sel.split == "train" ? std::move(s.train) : std::move(s.held_out), sel, node);
 }
 
 }  // namespace avflow::media

@@ -74,7 +74,7 @@ class Decode final : public Operator {
     const std::string uri = ctx.param(kUri), catalogue = ctx.param(kCatalogue);
     if (!catalogue.empty()) {
       titles_ = select_titles({catalogue, ctx.param(kSplit), static_cast<uint64_t>(ctx.param(kSeed)),
-                               ctx.param(kHeldOutFraction)},
+                               ctx.param(kHeldOutFraction), {}, 0},
                               ctx.node());
     } else {
       Title t;

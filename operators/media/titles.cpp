@@ -40,7 +40,7 @@ class Titles final : public Operator {
 
   void open(Context& ctx) override {
     titles_ = media::select_titles({ctx.param(kCatalogue), ctx.param(kSplit), static_cast<uint64_t>(ctx.param(kSeed)),
-                                    ctx.param(kHeldOutFraction)},
+                                    ctx.param(kHeldOutFraction), {}, 0},
                                    ctx.node());
     ctx.expect_items(titles_.size());
   }

@@ -50,6 +50,17 @@ class Sampler final : public Operator {
                                                 "with a catalogue: which side of its show-level split"};
   static inline const Param<int64_t> kSplitSeed{"split_seed", 0, "with a catalogue: the split's seed"};
   static inline const Param<double> kHeldOutFraction = media::held_out_fraction_param();
+  static inline const Param<std::vector<std::string>> kGenres{
+      "genres", std::vector<std::string>{},
+      "with a catalogue: only its titles of these genres (the catalogue's genre field); empty: every genre"};
+  static inline const Param<int64_t> kMaxTitles{
+      "max_titles", 0, Range{0, int64_t{1} << 30},
+      "with a catalogue: at most this many of the chosen titles, a subset drawn by split_seed; 0: all"};
+  static std::optional<ParamProblem> selection_needs_catalogue(const ParamSet& p) {
+    if (!p.get(kCatalogue).empty() || (p.get(kGenres).empty() && p.get(kMaxTitles) == 0)) return std::nullopt;
+    return ParamProblem{p.get(kGenres).empty() ? kMaxTitles.name() : kGenres.name(),
+                        "chooses among a catalogue's titles, but catalogue is empty: set catalogue"};
+  }
   static inline const Param<std::string> kPolicy{
       "policy", "title_grouping", "sampling policy: uniform, title_grouping, adjacent, scene_aware, or a plugin's"};
   static inline const Param<int64_t> kK{"k", 16, Range{1, 1 << 20}, "snippets per title in a batch"};
@@ -93,9 +104,10 @@ class Sampler final : public Operator {
                                  std::to_string(group) + ": a batch holds B / k whole titles"}};
     return {};
   }
-  AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kPolicy, kK, kW, kBatchSize,
-                  kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank, kWorldSize,
-                  ParamsCheck{&Sampler::check},
+  AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kGenres, kMaxTitles, kPolicy,
+                  kK, kW, kBatchSize, kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank,
+                  kWorldSize, ParamsCheck{&Sampler::check},
+                  rule("genres and max_titles need a catalogue", &Sampler::selection_needs_catalogue),
                   Publishes{.name = "steps_per_epoch", .doc = "optimiser steps in one epoch (a trainer's schedule)"},
                   Publishes{.name = "rank_batch_size", .doc = "this process's share of every batch (batch nodes)"},
                   Publishes{.name = "first_step", .doc = "the step of the first batch (a trainer checks it resumed there)"},
@@ -173,9 +185,14 @@ class Sampler final : public Operator {
     std::vector<std::string> ids;
     for (const auto& t : media::select_titles({ctx.param(kCatalogue), ctx.param(kSplit),
                                                static_cast<uint64_t>(ctx.param(kSplitSeed)),
-                                               ctx.param(kHeldOutFraction)},
+                                               ctx.param(kHeldOutFraction), ctx.param(kGenres),
+                                               ctx.param(kMaxTitles)},
                                               ctx.node()))
       ids.push_back(t.id);
+    if (ids.empty() && !ctx.param(kGenres).empty())
+      throw sampling::SamplingError("the " + ctx.param(kSplit) + " split of " + ctx.param(kCatalogue) +
+                                    " holds no titles of the genres asked for (genres); check the catalogue's genre "
+                                    "field");
     if (ids.empty())
       throw sampling::SamplingError("the " + ctx.param(kSplit) + " split of " + ctx.param(kCatalogue) +
                                     " holds no titles; lower held_out_fraction or use another split");
