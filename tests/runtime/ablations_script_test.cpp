@@ -28,8 +28,23 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   const std::string prepared = prepare_small_demo(dir);
   const std::string runs = dir.path() + "/runs";
   const std::string script = std::string(AVFLOW_SOURCE_DIR) + "/scripts/ablations.sh";
-  // The paper's graphs shrunk: 2 steps of 8 clips of 64 x 64, a 4-channel model.
-  std::vector<std::string> args = {"/bin/bash", script, "--runs", runs, "movie_k01", "movie_adjacent_k04", "movie_k64", "--",
+  const auto datasets = run_avflow({"demo-datasets", dir.path() + "/sets", "--classes", "3", "--clips", "4"});
+  INFO(datasets.err);
+  REQUIRE(datasets.exit_code == 0);
+  // The paper's graphs shrunk: 2 steps of 8 clips of 64 x 64, a 4-channel
+  // model; each finished row's encoders probed briefly on demo data sets.
+  std::vector<std::string> args = {"/bin/bash", script, "--runs", runs, "--probe", dir.path() + "/sets"};
+  for (const std::string set : {"label_batch.size=4", "finetune.batch_size=4", "clips.epochs=2"}) {
+    args.insert(args.end(), {"--probe-set", "ucf101:" + set, "--probe-set", "esc50:" + set});
+  }
+  for (const char* set : {"reader.frames=8", "jitter.min_short_side=72", "jitter.max_short_side=80",
+                          "augment.crop=64", "video_batch.size=4"})
+    args.insert(args.end(), {"--probe-set", std::string("ucf101:") + set});
+  args.insert(args.end(), {"--probe-set", "esc50:audio_batch.size=4"});
+  for (const char* set : {"reader.frames=8", "reader.short_side=72", "reader.test_crop=64"})
+    args.insert(args.end(), {"--probe-test-set", std::string("ucf101:") + set});
+  for (const char* s : {"movie_k01", "movie_adjacent_k04", "movie_k64", "--"}) args.push_back(s);
+  args.insert(args.end(), {
                                    "--progress", "never", "--set", "sampler.shards=" + prepared,
                                    "--set", "reader.dir=" + prepared, "--set", "sampler.catalogue=",
                                    "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=16",
@@ -41,7 +56,7 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
                                    "--set", "heldout_sampler.shards=" + prepared, "--set", "heldout_sampler.catalogue=",
                                    "--set", "heldout_reader.dir=" + prepared, "--set", "heldout_sampler.batch_size=8",
                                    "--set", "heldout_sampler.epoch_snippets=8", "--set", "kl.sample=8",
-                                   "--set", "kl.bins=16", "--set", "heldout_clip.crop=64"};
+                                   "--set", "kl.bins=16", "--set", "heldout_clip.crop=64"});
   const auto r = run_process(args);
   INFO(r.err);
   CHECK(r.exit_code == 1);  // k = 64 cannot divide a batch of 8
@@ -49,12 +64,17 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   const std::string table = slurp(runs + "/results.md");
   INFO(table);
   CHECK(r.out == table);
-  CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | KL(S- ‖ S!=) | KL gap | run |"));
+  CHECK_THAT(table, Contains("| ablation | what | steps | last-epoch loss | lowest loss | clips/s | KL(S- ‖ S!=) | KL gap | "
+                             "UCF101 probe | ESC-50 probe | run |"));
   const std::string k01 = row_of(table, "movie_k01"), adjacent = row_of(table, "movie_adjacent_k04"), k64 = row_of(table, "movie_k64");
   CHECK_THAT(k01, Contains("| Table 1, Movie: k = 1, snippets i.i.d. over all titles (the uniform policy) | 2 | "));
   CHECK_THAT(k01, Contains("| finished |"));
-  // The KL monitor measured the run's last snapshot: two numbers before "finished".
-  CHECK(std::regex_search(k01, std::regex(R"(\| -?[0-9]+\.[0-9]{4} \| -?[0-9]+\.[0-9]{4} \| finished \|)")));
+  // The KL monitor measured the run's last snapshot and both probes ran:
+  // four numbers (intervals after the KL ones, where reported) before "finished".
+  CHECK(std::regex_search(
+      k01, std::regex(R"(\| -?[0-9]+\.[0-9]{4}[^|]* \| -?[0-9]+\.[0-9]{4}[^|]* \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \| finished \|)")));
+  CHECK(std::ifstream(runs + "/movie_k01/eval/ucf101/split1/test.jsonl").good());
+  CHECK(std::ifstream(runs + "/movie_k01/eval/esc50/split1/test.jsonl").good());
   CHECK(std::ifstream(runs + "/movie_k01/graph.toml").good());
   CHECK_THAT(adjacent, Contains("| 2 | "));
   CHECK_THAT(adjacent, Contains("| finished |"));
