@@ -14,19 +14,19 @@
 namespace avflow::monitor {
 
 struct HeldOutSample {
-  std::vector<at::Tensor> video;  // per snippet, float [3, T, H, W]
-  std::vector<at::Tensor> audio;  // per snippet, float [1, mels, frames]
-  std::vector<int64_t> titles;    // per snippet, a number per title
+  std::vector<at::Tensor> video;  // per snippet, [3, T, H, W], float or half (embedded as float)
+  std::vector<at::Tensor> audio;  // per snippet, [1, mels, frames], float or half
+  std::vector<int64_t> groups;    // per snippet, its group's number (held_out_groups.h)
 
-  size_t size() const { return titles.size(); }
+  size_t size() const { return groups.size(); }
 };
 
 struct HeldOutEmbeddings {
   at::Tensor video, audio;  // [N, d] each, on the CPU, float
 };
 
-// Embeds the sample `batch` snippets at a time on the model's device,
-// without gradients. The model must be in evaluation mode (a ModelSnapshot
+// Embeds the sample `batch` snippets at a time on the model's device, in
+// float, without gradients. The model must be in evaluation mode (a ModelSnapshot
 // is), so batch norm uses, and never updates, its running statistics:
 // throws std::logic_error otherwise, and std::invalid_argument for an empty
 // sample, batch < 1 or mismatched lengths.
