@@ -97,8 +97,8 @@ class KlMonitor final : public Operator {
       "estimator", Estimator::kKnn, {{"knn", Estimator::kKnn}, {"histogram", Estimator::kHistogram}},
       "knn: k-nearest-neighbour distances (Wang, Kulkarni and Verdu 2009), within 0.025 nats of Gaussian KLs up "
       "to 0.15 nats at the default sample, larger KLs against S+ read low (by up to a quarter at 1 to 2 nats); "
-      "histogram: shared bins (Freedman-Diaconis on the smaller set, or `bins`) with `smoothing` per bin, high "
-      "by 0.01 to 0.03 nats for small KLs"};
+      "histogram: shared bins (Freedman-Diaconis on the smaller set, or `bins`) with `smoothing` per bin, 0.01 to "
+      "0.025 nats high for small KLs, which its intervals then miss"};
   static inline const Param<int64_t> kNeighbours{
       "neighbours", 5, Range{1, 1000},
       "knn: k of the smaller set of a pair; the larger set's k grows with its size, so both neighbourhoods hold "
