@@ -5,6 +5,7 @@
 #include <set>
 
 #include "libs/plot/line_chart.h"
+#include "libs/plot/row_series.h"
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/metrics_file.h"
@@ -40,15 +41,11 @@ const std::vector<std::string> kOneRunSeries = {"loss", "lr", "grad_norm",
 const std::vector<std::string> kCompareSeries = {"loss", "kl_minus_plus", "kl_other_plus", "kl_minus_other",
                                                  "kl_gap"};
 
+// A key's curve, with the band of its _lo and _hi columns where the rows
+// have them.
 plot::Series series_of(const std::vector<MetricsRow>& rows, const std::string& key, const std::string& name) {
   plot::Series s{name, {}, {}};
-  for (const auto& row : rows)
-    for (const auto& [k, v] : row.values)
-      if (k == key) {
-        s.x.push_back(static_cast<double>(row.step));
-        s.y.push_back(v);
-        break;
-      }
+  for (const auto& row : rows) plot::add_row(s, key, static_cast<double>(row.step), row.values);
   return s;
 }
 

@@ -32,6 +32,7 @@ constexpr double kRightMargin = 18.0;
 constexpr double kTickLength = 4.0;
 constexpr double kLineWidth = 1.8;
 constexpr double kDotRadius = 2.6;
+constexpr double kBandAlpha = 0.2;  // a band's tint: its colour over the white background
 
 
 // The 1, 2 or 5 times a power of ten nearest x (geometrically).
@@ -104,11 +105,19 @@ struct Extent {
   bool empty() const { return lo > hi; }
 };
 
+// Whether point i of the series has a band to draw.
+bool band_at(const Series& s, size_t i, bool log_y) {
+  return i < s.lo.size() && i < s.hi.size() && drawable(s.x[i], s.lo[i], log_y) && drawable(s.x[i], s.hi[i], log_y);
+}
+
 Extent y_extent(const Panel& p) {
   Extent e;
   for (const auto& s : p.series)
-    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i)
-      if (drawable(s.x[i], s.y[i], p.log_y)) e.add(s.y[i]);
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (!drawable(s.x[i], s.y[i], p.log_y)) continue;
+      e.add(s.y[i]);
+      if (band_at(s, i, p.log_y)) e.add(s.lo[i]), e.add(s.hi[i]);
+    }
   return e;
 }
 
@@ -236,6 +245,39 @@ void draw_series(cairo_t* cr, const Box& b, const Axis& x, const Axis& y, const 
   cairo_restore(cr);
 }
 
+// The series' band as filled areas between its bounds, one a stretch of
+// points with a band; a point alone is a bar from lo to hi.
+void draw_band(cairo_t* cr, const Box& b, const Axis& x, const Axis& y, const Series& s, Rgb colour, bool log_y) {
+  cairo_save(cr);
+  cairo_rectangle(cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
+  cairo_clip(cr);
+  const size_t n = std::min(s.x.size(), s.y.size());
+  for (size_t start = 0; start < n;) {
+    if (!band_at(s, start, log_y)) {
+      ++start;
+      continue;
+    }
+    size_t end = start;
+    while (end < n && band_at(s, end, log_y)) ++end;
+    if (end - start == 1) {
+      set_colour(cr, colour, kBandAlpha);
+      cairo_set_line_width(cr, 2 * kDotRadius);
+      cairo_move_to(cr, b.px(x, s.x[start]), b.py(y, s.lo[start]));
+      cairo_line_to(cr, b.px(x, s.x[start]), b.py(y, s.hi[start]));
+      cairo_stroke(cr);
+    } else {
+      set_colour(cr, colour, kBandAlpha);
+      cairo_move_to(cr, b.px(x, s.x[start]), b.py(y, s.hi[start]));
+      for (size_t i = start + 1; i < end; ++i) cairo_line_to(cr, b.px(x, s.x[i]), b.py(y, s.hi[i]));
+      for (size_t i = end; i-- > start;) cairo_line_to(cr, b.px(x, s.x[i]), b.py(y, s.lo[i]));
+      cairo_close_path(cr);
+      cairo_fill(cr);
+    }
+    start = end;
+  }
+  cairo_restore(cr);
+}
+
 // A series' own palette index, or `counted`, its place among the chart's series.
 Rgb colour_of(const Series& s, size_t counted) {
   return series_colour(s.colour >= 0 ? static_cast<size_t>(s.colour) : counted);
@@ -318,6 +360,9 @@ void draw(cairo_t* cr, const Chart& chart) {
       set_colour(cr, kMuted);
       draw_text(cr, "no data", (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, 0.5);
     }
+    // Bands first, so that every line stays on top of them.
+    for (size_t s = 0; s < p.series.size() && has_data; ++s)
+      draw_band(cr, b, x, ys[i], p.series[s], colour_of(p.series[s], colour + s), p.log_y);
     for (size_t s = 0; s < p.series.size() && has_data; ++s)
       draw_series(cr, b, x, ys[i], p.series[s], colour_of(p.series[s], colour + s), p.log_y);
     set_colour(cr, kAxis);

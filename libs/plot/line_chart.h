@@ -10,7 +10,7 @@
 //
 // A panel has axes, "nice" ticks with labels, light grid lines and its title;
 // a legend when it holds several series; "no data" when none of its points
-// is finite. Non-finite points (and non-positive ones on a log axis) are
+// is finite. A series may carry a band (lo, hi) that is shaded around it. Non-finite points (and non-positive ones on a log axis) are
 // skipped and break the line; a point with no drawable neighbour is a dot.
 // Plain C++ over cairo, no torch, so that a command can reuse it.
 #pragma once
@@ -26,6 +26,10 @@ struct Series {
   std::string name;
   std::vector<double> x;  // the step; as many as y
   std::vector<double> y;
+  // An optional band around the line, such as a confidence interval: its
+  // bounds at each point, as many as y (NaN where a point has none), or
+  // empty. Drawn under the line in a light tint of its colour.
+  std::vector<double> lo{}, hi{};
   // Its colour, as an index into the palette (series_colour); -1: the next
   // one counted over the chart's series. A comparison gives each run its own
   // index so that the run keeps its colour in every panel.

@@ -12,7 +12,8 @@
 //   [[edge]]  from = "train.metrics"  to = "plot.in"
 //
 // A row lacking a series' key adds no point to it; a series no row had is a
-// "no data" panel. The file is drawn at the end of the stream, and on close
+// "no data" panel. A key whose rows also hold "<key>_lo" and "<key>_hi" (the
+// KL monitor's intervals) is drawn with the band between them. The file is drawn at the end of the stream, and on close
 // after a Ctrl-C or a failure once rows arrived, so a stopped run leaves its
 // curves; each drawing goes to PATH.tmp and is renamed over PATH.
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
 #include "libs/plot/line_chart.h"
+#include "libs/plot/row_series.h"
 
 namespace avflow::ops {
 
@@ -119,13 +121,7 @@ class Plot final : public Operator {
   void process(Context& ctx) override {
     const Scalars& row = ctx.input(kIn);
     for (auto& panel : chart_.panels)
-      for (auto& series : panel.series)
-        for (const auto& [key, value] : row.values)
-          if (key == series.name) {
-            series.x.push_back(static_cast<double>(row.step));
-            series.y.push_back(value);
-            break;
-          }
+      for (auto& series : panel.series) plot::add_row(series, series.name, static_cast<double>(row.step), row.values);
     ++rows_;
     if (every_ > 0 && rows_ % every_ == 0) plot::write_png(chart_, path_);
   }

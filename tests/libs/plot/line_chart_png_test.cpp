@@ -131,6 +131,31 @@ TEST_CASE("a log y axis skips values that are not positive", "[plot]") {
   CHECK(PngImage(path).count(plot::series_colour(0), 0, 0, 640, 200) > 100);
 }
 
+TEST_CASE("a series with a band is shaded between its bounds in a tint of its colour", "[plot]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/band.png";
+  // A flat line at 1 with a band from 0.5 to 1.5 over steps 0..59, none
+  // after; a second series without a band.
+  plot::Series s = series("kl", std::vector<double>(100, 1.0));
+  for (size_t i = 0; i < 100; ++i) {
+    s.lo.push_back(i < 60 ? 0.5 : kNaN);
+    s.hi.push_back(i < 60 ? 1.5 : kNaN);
+  }
+  plot::write_png(chart({{"", {s, series("other", std::vector<double>(100, 0.2))}}}, 900, 300), path);
+  PngImage img(path);
+  // The tint: the series' colour at 20 % over white.
+  const plot::Rgb c = plot::series_colour(0);
+  auto tint = [](uint8_t v) { return static_cast<uint8_t>(std::lround(255 * 0.8 + v * 0.2)); };
+  const plot::Rgb shade{tint(c[0]), tint(c[1]), tint(c[2])};
+  const int64_t under_band = img.count(shade, 100, 0, 450, 300, 6);
+  const int64_t past_band = img.count(shade, 600, 0, 850, 300, 6);
+  INFO("tinted pixels: " << under_band << " under the band, " << past_band << " past it");
+  CHECK(under_band > 5000);
+  CHECK(past_band < 50);
+  CHECK(img.count(c, 100, 0, 850, 300) > 300);  // the line itself, on top
+  CHECK(img.count(plot::series_colour(1), 100, 0, 850, 300) > 300);
+}
+
 TEST_CASE("write_png names the path and cairo's status when it cannot write", "[plot][errors]") {
   TempDir dir;
   const std::string path = dir.path() + "/no/such/folder/c.png";

@@ -107,6 +107,25 @@ TEST_CASE("plot draws one panel per series of the rows into a PNG at the end of 
   CHECK(img.count({136, 136, 136}, 260, 485, 380, 515, 40) > 10);      // ... says so
 }
 
+TEST_CASE("plot shades the interval of a key whose rows carry _lo and _hi", "[plot]") {
+  // KL monitor rows: kl_gap with its interval; loss without one.
+  TempDir dir;
+  const std::string path = dir.path() + "/kl.png";
+  rows.clear();
+  for (int step = 0; step < 30; ++step)
+    rows.push_back({step, {{"kl_gap", 0.5}, {"kl_gap_lo", 0.2}, {"kl_gap_hi", 0.8}, {"loss", 1.0 - 0.01 * step}}});
+  REQUIRE(run_plot(path, "series = [\"kl_gap\", \"loss\"]\nwidth = 640\nheight = 200").status ==
+          RunStatus::kFinished);
+  PngImage img(path);
+  auto tint = [](plot::Rgb c) {  // a band's colour: 20 % of the series' over white
+    plot::Rgb t;
+    for (size_t i = 0; i < 3; ++i) t[i] = static_cast<uint8_t>(std::lround(255 * 0.8 + c[i] * 0.2));
+    return t;
+  };
+  CHECK(img.count(tint(plot::series_colour(0)), 0, 0, 640, 200, 6) > 3000);  // kl_gap's band
+  CHECK(img.count(tint(plot::series_colour(1)), 0, 200, 640, 400, 6) < 50);  // loss: none
+}
+
 TEST_CASE("plot with every N redraws while the run goes on and only at the end without", "[plot]") {
   TempDir dir;
   const std::string path = dir.path() + "/c.png";
