@@ -11,6 +11,7 @@
 #   bash scripts/kl_compare.sh                                  # uniform and k16, 3 seeds
 #   bash scripts/kl_compare.sh --settings "uniform k04 k16 adjacent_k16" --seeds 3
 #   bash scripts/kl_compare.sh --data build/demo-large -- --set sampler.epochs=4 --set train.epochs=4
+#   bash scripts/kl_compare.sh --table --settings "uniform k16"   # only tabulate earlier runs
 #
 # Settings: uniform (k = 1), kNN (title grouping, k = NN, w = M_n) and
 # adjacent_kNN (w = k = NN); with batches of 16, k16 puts one title in a
@@ -31,14 +32,16 @@ runs=runs/kl_compare
 settings="uniform k16"
 seeds=3
 data=""
+table_only=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --settings) settings="$2"; shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
+    --table) table_only=true; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "kl_compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,7 +69,7 @@ if [[ -n "$data" ]]; then
          --set "heldout_reader.dir=$data/prepared")
 fi
 
-for s in $settings; do
+$table_only || for s in $settings; do
   for ((seed = 0; seed < seeds; seed++)); do
     echo "== $s seed $seed: $(policy_of "$s")" >&2
     # shellcheck disable=SC2046
