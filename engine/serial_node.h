@@ -78,12 +78,7 @@ class SerialNode final : public tbb::detail::d1::graph_node,
   }
   graph& graph_reference() const override { return my_graph; }
   void reset_node(tbb::detail::d1::reset_flags f) override {
-    std::deque<Msg> dropped;
-    {
-      tbb::spin_mutex::scoped_lock lock(mutex_);
-      dropped.swap(waiting_);
-      busy_ = false;
-    }
+    drop_waiting();
     if (f & tbb::detail::d1::rf_clear_edges) successors_.clear();
   }
 
@@ -140,7 +135,7 @@ class SerialNode final : public tbb::detail::d1::graph_node,
     return downstream;
   }
 
-  // The graph was cancelled: what waits here is not processed.
+  // The graph was cancelled or reset: what waits here is not processed.
   void drop_waiting() {
     std::deque<Msg> dropped;  // destroyed after the lock is released
     tbb::spin_mutex::scoped_lock lock(mutex_);
