@@ -238,7 +238,7 @@ struct Executor::Impl {
 
   // Runs process() on one input message with the given emitter.
   void process(NodeState& s, size_t port, const Msg& in, Emitter& emitter) {
-    if (!in.packet) return;  // filtered out by a function upstream
+    if (!in.packet) return;  // an empty packet (forwarded through an `any` port) carries nothing
     if (failed.load(std::memory_order_relaxed) ||
         (s.drop_on_cancel && cancel.load(std::memory_order_relaxed))) {
       bump(s.counters.dropped, 1, s.serial);

@@ -4,6 +4,7 @@
 
 #include "engine/log.h"
 #include "libs/media/catalogue.h"
+#include "libs/random/item_random.h"
 
 namespace avflow::media {
 
@@ -22,14 +23,6 @@ Param<double> held_out_fraction_param() {
 
 namespace {
 
-// splitmix64: the same subset on every platform for a seed.
-uint64_t mix(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 std::string joined(const std::vector<std::string>& words) {
   std::string s;
   for (const auto& w : words) s += (s.empty() ? "" : ", ") + w;
@@ -46,12 +39,15 @@ std::vector<Title> narrow(std::vector<Title> titles, const TitleSelection& sel, 
     AVFLOW_LOG(info) << node << ": " << titles.size() << " of " << before << " titles of genre " << joined(sel.genres);
   }
   if (sel.max_titles > 0 && titles.size() > static_cast<size_t>(sel.max_titles)) {
-    // A partial Fisher-Yates shuffle of the positions picks the subset.
+    // A partial Fisher-Yates shuffle of the positions picks the subset, the
+    // same on every platform for a seed.
     std::vector<size_t> order(titles.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    uint64_t state = sel.seed ^ 0x5eed5e1ec7ull;
+    random::ItemRandom draw(sel.seed, 0, 0, "max_titles");
     const size_t keep = static_cast<size_t>(sel.max_titles);
-    for (size_t i = 0; i < keep; ++i) std::swap(order[i], order[i + mix(state) % (order.size() - i)]);
+    for (size_t i = 0; i < keep; ++i)
+      std::swap(order[i], order[static_cast<size_t>(draw.integer(static_cast<int64_t>(i),
+                                                                  static_cast<int64_t>(order.size()) - 1))]);
     order.resize(keep);
     std::sort(order.begin(), order.end());
     std::vector<Title> kept;
