@@ -44,19 +44,10 @@ TEST_CASE("the ablations script runs the chosen ablations and tabulates them, a 
   for (const char* set : {"reader.frames=8", "reader.short_side=72", "reader.test_crop=64"})
     args.insert(args.end(), {"--probe-test-set", std::string("ucf101:") + set});
   for (const char* s : {"movie_k01", "movie_adjacent_k04", "movie_k64", "--"}) args.push_back(s);
-  args.insert(args.end(), {
-                                   "--progress", "never", "--set", "sampler.shards=" + prepared,
-                                   "--set", "reader.dir=" + prepared, "--set", "sampler.catalogue=",
-                                   "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=16",
-                                   "--set", "sampler.epochs=1", "--set", "train.epochs=1",
-                                   "--set", "train.video_width=4", "--set", "train.audio_width=4",
-                                   "--set", "train.blocks=1", "--set", "train.embedding_dim=16",
-                                   "--set", "augment.crop=64", "--set", "train.device=cpu", "--set", "train.loss_group=4",
-                                   // the KL monitor's held-out sample: every shard (no catalogue), small
-                                   "--set", "heldout_sampler.shards=" + prepared, "--set", "heldout_sampler.catalogue=",
-                                   "--set", "heldout_reader.dir=" + prepared, "--set", "heldout_sampler.batch_size=8",
-                                   "--set", "heldout_sampler.epoch_snippets=8", "--set", "kl.sample=8",
-                                   "--set", "kl.bins=16", "--set", "heldout_clip.crop=64"});
+  args.insert(args.end(), {"--progress", "never", "--set", "sampler.batch_size=8", "--set", "train.loss_group=4",
+                           "--set", "kl.bins=16"});
+  const auto shrunk = shrunk_pretrain_sets(prepared);
+  args.insert(args.end(), shrunk.begin(), shrunk.end());
   const auto r = run_process(args);
   INFO(r.err);
   CHECK(r.exit_code == 1);  // k = 64 cannot divide a batch of 8

@@ -33,6 +33,27 @@ inline std::string prepare_small_demo(const TempDir& dir) {
   return prepared;
 }
 
+// `--set` arguments that shrink pretrain_movie.toml / pretrain_tv.toml (and
+// the ablations built on them) to a test's size over `prepared` shards: one
+// epoch of 16 snippets, crops of 64, a 4-channel model on the CPU, and a
+// KL monitor sample of 8 snippets from every shard.
+inline std::vector<std::string> shrunk_pretrain_sets(const std::string& prepared) {
+  std::vector<std::string> args;
+  for (const std::string& set :
+       {"sampler.shards=" + prepared, "reader.dir=" + prepared, std::string("sampler.catalogue="),
+        std::string("sampler.epoch_snippets=16"), std::string("sampler.epochs=1"), std::string("train.epochs=1"),
+        std::string("train.video_width=4"), std::string("train.audio_width=4"), std::string("train.blocks=1"),
+        std::string("train.embedding_dim=16"), std::string("augment.crop=64"), std::string("train.device=cpu"),
+        "heldout_sampler.shards=" + prepared, std::string("heldout_sampler.catalogue="),
+        "heldout_reader.dir=" + prepared, std::string("heldout_sampler.batch_size=8"),
+        std::string("heldout_sampler.epoch_snippets=8"), std::string("kl.sample=8"),
+        std::string("heldout_clip.crop=64")}) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  return args;
+}
+
 // tone -> count, small and fast; `count` expects `expect` items.
 inline std::string counting_graph(int items, int expect) {
   return "[[node]]\nname = \"tone\"\nop = \"tone\"\ncount = " + std::to_string(items) +

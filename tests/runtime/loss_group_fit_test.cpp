@@ -15,17 +15,9 @@ ProcessResult run_shrunk(const std::string& prepared, const std::string& runs, s
   std::vector<std::string> args = {"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/pretrain_movie.toml",
                                    "--progress", "never", "--run-dir", runs,
                                    "--set", "graph.checkpoints=" + runs + "/checkpoints",
-                                   "--set", "log.path=" + runs + "/metrics.jsonl", "--set", "plot.path=" + runs + "/curves.png",
-                                   "--set", "sampler.shards=" + prepared, "--set", "reader.dir=" + prepared,
-                                   "--set", "sampler.catalogue=", "--set", "sampler.epoch_snippets=16",
-                                   "--set", "sampler.epochs=1", "--set", "train.epochs=1",
-                                   "--set", "train.video_width=4", "--set", "train.audio_width=4",
-                                   "--set", "train.blocks=1", "--set", "train.embedding_dim=16",
-                                   "--set", "augment.crop=64", "--set", "train.device=cpu",
-                                   "--set", "heldout_sampler.shards=" + prepared, "--set", "heldout_sampler.catalogue=",
-                                   "--set", "heldout_reader.dir=" + prepared, "--set", "heldout_sampler.batch_size=8",
-                                   "--set", "heldout_sampler.epoch_snippets=8", "--set", "kl.sample=8",
-                                   "--set", "heldout_clip.crop=64"};
+                                   "--set", "log.path=" + runs + "/metrics.jsonl", "--set", "plot.path=" + runs + "/curves.png"};
+  const auto shrunk = shrunk_pretrain_sets(prepared);
+  args.insert(args.end(), shrunk.begin(), shrunk.end());
   for (auto& s : sets) {
     args.push_back("--set");
     args.push_back(s);
