@@ -142,6 +142,13 @@ class Context {
   // node upstream published nothing.
   int64_t param_or_read(const Param<int64_t>& p) const;
 
+  // A bad input item this node replaced or left out instead of failing the
+  // run (on_error = skip, engine/error_budget.h): counted in the node's
+  // metrics (NodeMetrics::errors) and in the run's summary.
+  void count_error() {
+    if (errors_) errors_->fetch_add(1, std::memory_order_relaxed);
+  }
+
   // True once a cancellation (Ctrl-C, SIGTERM, a failure elsewhere) began.
   bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
 
@@ -158,6 +165,7 @@ class Context {
   void clear_input() { packet_ = nullptr; }
   void set_item(uint64_t item) { item_ = item; }
   void set_expected_sink(std::atomic<uint64_t>* sink) { expected_ = sink; }
+  void set_error_sink(std::atomic<uint64_t>* sink) { errors_ = sink; }
   void set_numbering_sink(ItemNumbering* sink) { numbering_ = sink; }
   void set_resuming(bool resuming) { resuming_ = resuming; }
   void set_side_values(SideValues* values, const SideSources* sources) {
@@ -183,6 +191,7 @@ class Context {
   const std::atomic<bool>* cancelled_;
   Emitter* emitter_ = nullptr;
   std::atomic<uint64_t>* expected_ = nullptr;
+  std::atomic<uint64_t>* errors_ = nullptr;
   ItemNumbering* numbering_ = nullptr;
   SideValues* side_values_ = nullptr;
   const SideSources* side_sources_ = nullptr;

@@ -247,6 +247,7 @@ struct Executor::Impl {
     bump(s.counters.items_in, 1, s.serial);
     if (s.serial) return process_in(s, *s.call_context, port, in, emitter);
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel);
+    ctx.set_error_sink(&s.counters.errors);
     process_in(s, ctx, port, in, emitter);
   }
 
@@ -731,6 +732,7 @@ void Executor::Impl::build() {
     s->op = node.op->factory();
     s->call_context.emplace(node.name, node.op->contract, node.params, &cancel);
     s->call_context->set_expected_sink(&s->counters.expected);
+    s->call_context->set_error_sink(&s->counters.errors);
     s->downstream.resize(node.op->contract.outputs.size());
     for (const auto& port : node.op->contract.outputs)
       s->scalars_port.push_back(port.type == &payload_type<Scalars>() || port.type->name == payload_type<Scalars>().name);
@@ -772,6 +774,7 @@ RunResult Executor::run() {
     Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
     ctx.bind(&no_emit);
     ctx.set_expected_sink(&s.counters.expected);
+    ctx.set_error_sink(&s.counters.errors);
     ctx.set_resuming(m.graph.settings.resume);
     ctx.set_side_values(&m.side_values, &s.spec->side_sources);
     // A side value that is a parameter's is known before open: published here.
@@ -810,6 +813,7 @@ RunResult Executor::run() {
       DirectEmitter emitter(s);
       Context ctx(s.spec->name, *s.contract, s.spec->params, &cancel_flag_);
       ctx.bind(&emitter);
+      ctx.set_error_sink(&s.counters.errors);
       try {
         s.op->finish(ctx);
       } catch (...) {
@@ -876,6 +880,7 @@ MetricsSnapshot Executor::metrics() const {
     n.shape = s.contract->shape();
     n.items_in = c.items_in.load(std::memory_order_relaxed);
     n.dropped = c.dropped.load(std::memory_order_relaxed);
+    n.errors = c.errors.load(std::memory_order_relaxed);
     n.items_out = s.items_out_total();
     n.busy_seconds = static_cast<double>(c.busy_ticks.load(std::memory_order_relaxed)) * seconds_per_tick;
     int64_t delivered = 0;

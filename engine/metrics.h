@@ -18,6 +18,7 @@ struct NodeCounters {
   std::atomic<uint64_t> items_in{0};
   std::atomic<uint64_t> dropped{0};  // skipped after cancellation (kDropOnCancel)
   std::atomic<uint64_t> busy_ticks{0};  // engine/busy_clock.h
+  std::atomic<uint64_t> errors{0};  // bad items replaced or left out (Context::count_error)
   std::array<std::atomic<uint64_t>, kMaxPorts> items_out{};
   // Sources only.
   std::atomic<int64_t> in_flight{0};
@@ -32,6 +33,7 @@ struct NodeMetrics {
   uint64_t items_in = 0;
   uint64_t items_out = 0;  // all output ports
   uint64_t dropped = 0;
+  uint64_t errors = 0;  // bad input items the node replaced or left out (on_error = skip)
   double busy_seconds = 0;
   int64_t queue_depth = 0;  // items delivered to the node but not yet started
   int64_t in_flight = 0;    // sources: items handed on whose work is not finished

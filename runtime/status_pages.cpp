@@ -97,6 +97,11 @@ std::string prometheus_text(const MetricsSnapshot& m) {
     for (const auto& n : m.nodes) f.sample(node_labels(n), n.dropped);
   }
   {
+    Family f(out, "avflow_node_errors_total", "counter",
+             "Bad input items the node replaced or left out instead of failing (on_error = skip).");
+    for (const auto& n : m.nodes) f.sample(node_labels(n), n.errors);
+  }
+  {
     Family f(out, "avflow_node_busy_seconds_total", "counter", "Seconds the node spent processing.");
     for (const auto& n : m.nodes) f.sample(node_labels(n), n.busy_seconds);
   }
