@@ -6,14 +6,22 @@
 //   name = "reader"
 //   op = "shard_reader"
 //   dir = "prepared/"
+//   on_error = "skip"      # a corrupt snippet: served by its nearest readable neighbour
+//   max_errors = 0.001     # more than 0.1% corrupt snippets fails the run
 //
-// Outputs the snippet, and its video and audio as tensors. A missing shard,
-// an m beyond the title, or a corrupt record fails the run with an error that
-// names the shard file.
+// Outputs the snippet, and its video and audio as tensors. A missing shard or
+// an m beyond the title fails the run with an error that names the shard
+// file, and so does a corrupt snippet record under on_error = fail. Under
+// skip, a corrupt record is logged once, counted in the node's metrics, and
+// replaced by the nearest readable snippet of the same title (m - 1, m + 1,
+// m - 2, ...): the batch stays full, title grouping holds, and a rerun serves
+// the same substitutes.
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "engine/error_budget.h"
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
@@ -33,19 +41,70 @@ class ShardReader final : public Operator {
   static inline const Out<Tensor> kVideo{"video", "its frames, uint8 [T, H, W, 3]"};
   static inline const Out<Tensor> kAudio{"audio", "its audio, float32 [samples] or [2, samples]"};
   static inline const Param<std::string> kDir{"dir", kRequired, "the folder prepare wrote"};
-  AVFLOW_CONTRACT(kRequest, kSnippet, kVideo, kAudio, kDir, kParallel);
+  static inline const ErrorPolicyParams kOnError{
+      {OnError::kFail, 0.001,
+       "a corrupt snippet record: fail the run, or skip it (logged once, counted, and served by the nearest "
+       "readable snippet of the same title)",
+       "with skip: corrupt snippets served before the run fails: a count (>= 1), or a fraction of the snippets "
+       "read (< 1)"}};
+  AVFLOW_CONTRACT(kRequest, kSnippet, kVideo, kAudio, kDir, kOnError, kParallel);
 
-  void open(Context& ctx) override { dir_ = ctx.param(kDir); }
+  void open(Context& ctx) override {
+    dir_ = ctx.param(kDir);
+    budget_.configure(ctx, kOnError);
+  }
 
   void process(Context& ctx) override {
     const SnippetRequest& r = ctx.input(kRequest);
-    Snippet s = shard(r.title)->read(r.index);
+    Snippet s = read(ctx, *shard(r.title), r.index);
     ctx.emit(kVideo, s.video);
     ctx.emit(kAudio, s.audio);
     ctx.emit(kSnippet, std::move(s));
   }
 
  private:
+  Snippet read(Context& ctx, const ShardFile& shard, int64_t m) {
+    budget_.count_item();
+    const std::string key = "snippet " + std::to_string(m) + " of title '" + shard.header().title + "'";
+    if (const auto known = substitute_of(shard, m)) {
+      budget_.bad(ctx, key, "corrupt (found earlier)");
+      return shard.read(*known);
+    }
+    try {
+      return shard.read(m);
+    } catch (const std::runtime_error& e) {  // a corrupt or unreadable record; an m out of range is a logic_error
+      if (!budget_.skips()) throw;
+      budget_.bad(ctx, key, e.what());
+      auto [m2, snippet] = nearest_readable(shard, m);
+      std::lock_guard<std::mutex> lock(mu_);
+      substitutes_[{shard.path().string(), m}] = m2;
+      return std::move(snippet);
+    }
+  }
+
+  std::optional<int64_t> substitute_of(const ShardFile& shard, int64_t m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = substitutes_.find({shard.path().string(), m});
+    if (it == substitutes_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // The readable snippet nearest to m, the earlier one first on a tie.
+  static std::pair<int64_t, Snippet> nearest_readable(const ShardFile& shard, int64_t m) {
+    for (int64_t d = 1; d < shard.count(); ++d) {
+      for (const int64_t candidate : {m - d, m + d}) {
+        if (candidate < 0 || candidate >= shard.count()) continue;
+        try {
+          return {candidate, shard.read(candidate)};
+        } catch (const std::runtime_error&) {
+          // corrupt too: try the next nearest
+        }
+      }
+    }
+    throw std::runtime_error(shard.path().string() + ": no readable snippet left to stand in for snippet " +
+                             std::to_string(m) + "; delete the shard and run prepare again");
+  }
+
   std::shared_ptr<const ShardFile> shard(const std::string& title) {
     std::lock_guard<std::mutex> lock(mu_);
     auto& slot = open_[title];
@@ -54,8 +113,10 @@ class ShardReader final : public Operator {
   }
 
   std::string dir_;
+  ErrorBudget budget_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ShardFile>> open_;
+  std::map<std::pair<std::string, int64_t>, int64_t> substitutes_;  // (shard, bad m) -> the m served instead
 };
 
 AVFLOW_REGISTER(ShardReader, "shard_reader", "random access to prepared snippets by (title, m)");

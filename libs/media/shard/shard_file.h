@@ -30,6 +30,8 @@ class ShardFile {
 
   // Snippet m with decoded frames and its PCM.
   Snippet read(int64_t m) const;
+  // Where snippet m's record lies in the file, and its CRC.
+  const shard::IndexEntry& record(int64_t m) const { return index_.at(static_cast<size_t>(m)); }
 
  private:
   std::vector<uint8_t> read_at(uint64_t offset, uint64_t bytes) const;
