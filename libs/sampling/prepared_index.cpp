@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "libs/media/shard/shard_file.h"
@@ -23,6 +25,15 @@ TitleEntry entry_of(const media::ShardFile& shard) {
   return e;
 }
 
+// Why prepare skipped title `id`, when it recorded that it did.
+std::optional<std::string> skipped_reason(const std::string& dir, const std::string& id) {
+  std::ifstream in(media::skipped_path(dir, id));
+  if (!in) return std::nullopt;
+  std::string reason;
+  std::getline(in, reason);
+  return reason.empty() ? std::string("no reason recorded") : reason;
+}
+
 }  // namespace
 
 SamplingIndex load_prepared_index(const std::string& dir, const std::vector<std::string>* titles) {
@@ -31,8 +42,13 @@ SamplingIndex load_prepared_index(const std::string& dir, const std::vector<std:
   if (titles) {
     for (const auto& id : *titles) {
       const fs::path path = media::shard_path(dir, id);
-      if (!fs::exists(path))
+      if (!fs::exists(path)) {
+        if (auto reason = skipped_reason(dir, id)) {
+          index.skipped.push_back({id, *reason});
+          continue;
+        }
         throw std::runtime_error("title '" + id + "' has no shard " + path.string() + "; run prepare for it first");
+      }
       index.titles.push_back(entry_of(media::ShardFile(path)));
     }
     return index;

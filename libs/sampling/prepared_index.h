@@ -11,8 +11,9 @@
 namespace avflow::sampling {
 
 // Every shard under `dir`, sorted by title id; or, with `titles` given, the
-// shards of exactly those titles. Throws std::runtime_error naming the shard
-// file that is missing or corrupt.
+// shards of exactly those titles, where a title prepare recorded as skipped
+// goes to SamplingIndex::skipped instead. Throws std::runtime_error naming
+// the shard file that is missing (and not recorded as skipped) or corrupt.
 SamplingIndex load_prepared_index(const std::string& dir, const std::vector<std::string>* titles = nullptr);
 
 }  // namespace avflow::sampling

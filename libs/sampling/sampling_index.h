@@ -19,8 +19,16 @@ struct TitleEntry {
   bool has_scenes = false;
 };
 
+// A title asked for that prepare could not read, with the reason it
+// recorded (libs/media/shard/shard_path.h, skipped_path).
+struct SkippedTitle {
+  std::string id;
+  std::string reason;
+};
+
 struct SamplingIndex {
   std::vector<TitleEntry> titles;
+  std::vector<SkippedTitle> skipped;  // not in `titles`; the sampler decides what that means
 
   int64_t total_snippets() const {
     int64_t n = 0;

@@ -18,7 +18,9 @@
 // written under NAME.partial and renamed when whole; re-running skips titles
 // whose shard opens cleanly, and redoes half-written or corrupt ones, and
 // ones without scene starts when scenes are asked for. A title
-// that cannot be decoded is skipped with its reason and counted.
+// that cannot be decoded is skipped with its reason and counted, and the
+// reason recorded in DIR/<title id>.skipped (removed once the title is
+// prepared), which samplers read to leave the title out.
 // Format: libs/media/shard/shard_format.h.
 #include <ATen/ATen.h>
 
@@ -27,6 +29,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "engine/atomic_file.h"
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
@@ -57,6 +60,7 @@ class Prepare final : public Operator {
     const Title& t = ctx.input(kTitle);
     const auto start = std::chrono::steady_clock::now();
     const std::filesystem::path path = shard_path(ctx.param(kOut), t.id);
+    const std::filesystem::path skipped = skipped_path(ctx.param(kOut), t.id);
     Scalars row;
     row.step = static_cast<int64_t>(ctx.item());
     double snippets = 0, prepared = 0, reused = 0, failed = 0, bytes = 0;
@@ -67,6 +71,7 @@ class Prepare final : public Operator {
       if (existing->has_scenes()) w.scenes = static_cast<int64_t>(existing->scene_starts().size()) + 1;
       reused = 1;
       ++reused_;
+      forget_skipped(skipped);
     } else {
       try {
         w = write_shard(ctx, t, path);
@@ -74,10 +79,15 @@ class Prepare final : public Operator {
         bytes = static_cast<double>(w.bytes);
         prepared = 1;
         ++prepared_;
+        forget_skipped(skipped);
       } catch (const std::exception& e) {
         AVFLOW_LOG(warn) << "title '" << t.id << "' skipped: " << e.what();
         failed = 1;
         ++failed_;
+        // Recorded beside the shards, so that samplers leave the title out
+        // knowingly (their on_error) instead of refusing to start.
+        std::filesystem::create_directories(skipped.parent_path());
+        write_text_atomically(skipped, one_line(e.what()) + "\n");
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -102,6 +112,17 @@ class Prepare final : public Operator {
     int64_t snippets = 0, scenes = 0, shots = 0;
     uint64_t bytes = 0;
   };
+
+  static void forget_skipped(const std::filesystem::path& skipped) {
+    std::error_code ec;
+    std::filesystem::remove(skipped, ec);  // absent unless an earlier run skipped the title
+  }
+
+  static std::string one_line(std::string text) {
+    for (char& c : text)
+      if (c == '\n' || c == '\r') c = ' ';
+    return text;
+  }
 
   // A whole shard from an earlier run; a corrupt one is removed to be redone,
   // and so is one written without scene starts when they are wanted.

@@ -23,9 +23,11 @@
 #include <cstdlib>
 
 #include "engine/env_number.h"
+#include "engine/error_budget.h"
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
+#include "engine/text_format.h"
 #include "libs/media/snippet_request.h"
 #include "libs/media/title_selection.h"
 #include "libs/model/checkpoint_position.h"
@@ -82,6 +84,12 @@ class Sampler final : public Operator {
   static inline const Param<int64_t> kRank{"rank", -1, Range{-1, 1 << 16}, "this process's rank; -1: $RANK or 0"};
   static inline const Param<int64_t> kWorldSize{"world_size", 0, Range{0, 1 << 16},
                                                 "processes sharing each batch; 0: $WORLD_SIZE or 1"};
+  static inline const ErrorPolicyParams kOnError{
+      {OnError::kFail, 0.01,
+       "with a catalogue, a title prepare skipped (its reason recorded beside the shards): refuse to start, or "
+       "skip it (the titles left out are named in one line and counted)",
+       "with skip: titles left out before the sampler refuses to start: a count (>= 1), or a fraction of the "
+       "titles chosen (< 1)"}};
 
   // What can be checked before anything runs: a known policy, its own
   // parameter rules, and whole groups in every batch and rank's share.
@@ -106,7 +114,7 @@ class Sampler final : public Operator {
   }
   AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kGenres, kMaxTitles, kPolicy,
                   kK, kW, kBatchSize, kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank,
-                  kWorldSize, ParamsCheck{&Sampler::check},
+                  kWorldSize, kOnError, ParamsCheck{&Sampler::check},
                   rule("genres and max_titles need a catalogue", &Sampler::selection_needs_catalogue),
                   Publishes{.name = "steps_per_epoch", .doc = "optimiser steps in one epoch (a trainer's schedule)"},
                   Publishes{.name = "rank_batch_size", .doc = "this process's share of every batch (batch nodes)"},
@@ -117,6 +125,7 @@ class Sampler final : public Operator {
 
   void open(Context& ctx) override {
     index_ = load_index(ctx);
+    if (!index_.skipped.empty()) leave_out_skipped(ctx);
     const auto* policy = Registry::global().extension<SamplingPolicyFactory>(sampling::kSamplingPolicyKind,
                                                                             ctx.param(kPolicy));
     if (!policy) throw std::runtime_error("no sampling policy '" + ctx.param(kPolicy) + "'");
@@ -197,6 +206,30 @@ class Sampler final : public Operator {
       throw sampling::SamplingError("the " + ctx.param(kSplit) + " split of " + ctx.param(kCatalogue) +
                                     " holds no titles; lower held_out_fraction or use another split");
     return sampling::load_prepared_index(ctx.param(kShards), &ids);
+  }
+
+  // Titles prepare could not read: refused (on_error = fail), or left out
+  // with one line naming them, as long as the error budget allows.
+  void leave_out_skipped(Context& ctx) const {
+    const auto& skipped = index_.skipped;
+    const size_t chosen = index_.titles.size() + skipped.size();
+    std::string names;
+    for (size_t i = 0; i < skipped.size() && i < 5; ++i)
+      names += (i ? "; '" : "'") + skipped[i].id + "' (" + skipped[i].reason + ")";
+    if (skipped.size() > 5) names += "; and " + std::to_string(skipped.size() - 5) + " more";
+    const std::string what = std::to_string(skipped.size()) + " of the " + std::to_string(chosen) +
+                             " titles chosen from " + ctx.param(kCatalogue) + " were skipped by prepare: " + names;
+    if (ctx.param(kOnError.on_error) == OnError::kFail)
+      throw sampling::SamplingError(what + "; fix them and run prepare again, or set on_error = \"skip\" to "
+                                           "sample without them");
+    ErrorBudget budget;
+    budget.configure(ctx, kOnError);
+    for (size_t i = 0; i < skipped.size(); ++i) ctx.count_error();
+    if (skipped.size() > budget.allowed(chosen))
+      throw sampling::SamplingError(what + "; more than max_errors = " + shortest_double(ctx.param(kOnError.max_errors)) +
+                                    " allows");
+    if (index_.titles.empty()) throw sampling::SamplingError(what + "; no title is left to sample");
+    AVFLOW_LOG(warn) << ctx.node() << ": left out (on_error = skip): " << what;
   }
 
   static constexpr int64_t kMaxRanks = 1 << 20;

@@ -16,6 +16,7 @@
 #include "tests/support/media_fixtures.h"
 #include "tests/support/process.h"
 #include "tests/support/scalar_rows.h"
+#include "tests/support/snippet_requests.h"
 
 using namespace avflow;
 using namespace avflow::media;
@@ -53,22 +54,6 @@ double psnr(const at::Tensor& a, const at::Tensor& b) {
   const double mse = (a.to(at::kDouble) - b.to(at::kDouble)).square().mean().item<double>();
   return 10.0 * std::log10(255.0 * 255.0 / mse);
 }
-
-// Emits the requests a test puts in `requests`.
-std::vector<SnippetRequest> requests;
-class TestRequests final : public Operator {
- public:
-  static inline const Out<SnippetRequest> kOut{"out", "requests"};
-  AVFLOW_CONTRACT(kOut);
-  void process(Context& ctx) override {
-    if (next_ == requests.size()) return ctx.end_of_stream();
-    ctx.emit(kOut, requests[next_++]);
-  }
-
- private:
-  size_t next_ = 0;
-};
-AVFLOW_REGISTER(TestRequests, "test_requests", "emits the test's snippet requests");
 
 }  // namespace
 
@@ -138,8 +123,8 @@ TEST_CASE("shard_reader serves (title, m) requests and names a missing shard", "
   TempDir dir;
   const fs::path out = fs::path(dir.path()) / "prepared";
   prepare(make_catalogue(dir), out);
-  requests = {{"film", 1}, {"film", 0}, {"film", 1}};
-  const std::string graph = node_toml("req", "test_requests") +
+  set_snippet_requests({{"film", 1}, {"film", 0}, {"film", 1}});
+  const std::string graph = node_toml("req", "test_snippet_requests") +
                             node_toml("reader", "shard_reader", "dir = \"" + out.string() + "\"") +
                             node_toml("cap", "test_capture") + edge_toml("req", "reader") +
                             edge_toml("reader.snippet", "cap");
@@ -152,9 +137,31 @@ TEST_CASE("shard_reader serves (title, m) requests and names a missing shard", "
   CHECK(at::equal(got[0].get<Snippet>().video.get(), shard.read(1).video.get()));
   CHECK(at::equal(got[1].get<Snippet>().audio.get(), shard.read(0).audio.get()));
 
-  requests = {{"nope", 0}};
+  set_snippet_requests({{"nope", 0}});
   auto bad = run_graph_text(graph);
   Captured::instance().take("cap");
   REQUIRE(bad.status == RunStatus::kFailed);
   CHECK_THAT(bad.failures[0].str(), Catch::Contains("nope.avshard") && Catch::Contains("node 'reader'"));
+}
+
+TEST_CASE("prepare records why it skipped a title beside the shards, and forgets it once the title is prepared",
+          "[media][shards]") {
+  TempDir dir;
+  const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
+  const fs::path media = data / "movies" / "broken.webm";
+  std::ofstream(media) << "these bytes are no WebM file";
+  auto rows = prepare(data, out);
+  REQUIRE(rows.size() == 2);
+  CHECK(scalar(rows[0], "failed") == 1);  // titles in id order: broken, film
+  CHECK(scalar(rows[1], "prepared") == 1);
+  CHECK_FALSE(fs::exists(out / "broken.avshard"));
+  std::string reason;
+  std::getline(std::ifstream(out / "broken.skipped"), reason);
+  CHECK_THAT(reason, Catch::Contains("broken.webm"));
+  CHECK_FALSE(fs::exists(out / "film.skipped"));
+  write_test_media(media, {.seconds = 4.0, .width = 192, .height = 108});
+  rows = prepare(data, out);
+  CHECK(scalar(rows[0], "prepared") == 1);
+  CHECK(ShardFile(out / "broken.avshard").count() == 1);
+  CHECK_FALSE(fs::exists(out / "broken.skipped"));
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -212,4 +213,56 @@ TEST_CASE("a sampler over a folder without shards names it and says to run prepa
   CHECK(message.find("sampler") != std::string::npos);
   CHECK(message.find((fs::path(dir.path()) / "empty").string() + " holds no shards") != std::string::npos);
   CHECK(message.find("run prepare first") != std::string::npos);
+}
+
+TEST_CASE("titles prepare skipped are refused, or left out under on_error = skip within the budget",
+          "[sampling][sampler][errors]") {
+  load_sampler_plugins();
+  TempDir dir;
+  const fs::path shards = make_shards(dir);
+  // A catalogue of the four shards' titles and one that prepare skipped
+  // (its file does not decode): no shard, its reason beside the shards.
+  const fs::path catalogue = fs::path(dir.path()) / "data";
+  for (const char* file : {"movies/alpha.mkv", "movies/beta.mkv", "movies/broken.mkv", "tv/show/e1.mkv", "tv/show/e2.mkv"}) {
+    fs::create_directories((catalogue / file).parent_path());
+    std::ofstream(catalogue / file) << "not media";
+  }
+  std::ofstream(skipped_path(shards, "broken")) << "cannot decode movies/broken.mkv: not a media file\n";
+  const std::string params = "catalogue = \"" + catalogue.string() + "\"\nsplit = \"all\"\npolicy = \"uniform\"\n"
+                             "k = 1\nbatch_size = 2\nepochs = 1\n";
+  std::vector<Packet> requests;
+  auto run = [&](const std::string& extra) {
+    auto r = run_graph_text(sampler_toml(shards, params + extra) + node_toml("req", "test_capture") +
+                            edge_toml("sampler", "req"));
+    requests = Captured::instance().take("req");
+    return r;
+  };
+
+  auto refused = run("");
+  REQUIRE(refused.status == RunStatus::kFailed);
+  CHECK_THAT(refused.failures[0].str(),
+             Catch::Contains("1 of the 5 titles chosen from " + catalogue.string() + " were skipped by prepare: "
+                             "'broken' (cannot decode movies/broken.mkv: not a media file)") &&
+                 Catch::Contains("on_error = \"skip\"") && Catch::Contains("node 'sampler'"));
+
+  auto skipped = run("on_error = \"skip\"");
+  INFO((skipped.failures.empty() ? "" : skipped.failures[0].str()));
+  REQUIRE(skipped.status == RunStatus::kFinished);
+  CHECK(requests.size() == 12 + 9 + 10 + 3);  // every snippet of the four prepared titles once
+  for (const auto& p : requests) CHECK(p.get<SnippetRequest>().title != "broken");
+  CHECK(skipped.metrics.find("sampler")->errors == 1);
+
+  auto over = run("on_error = \"skip\"\nmax_errors = 0.1");  // 1 of 5 is above 10%, but one is allowed
+  CHECK(over.status == RunStatus::kFinished);
+  std::ofstream(skipped_path(shards, "beta")) << "no audio track\n";
+  fs::remove(shard_path(shards, "beta"));
+  auto beyond = run("on_error = \"skip\"\nmax_errors = 0.1");
+  REQUIRE(beyond.status == RunStatus::kFailed);
+  CHECK_THAT(beyond.failures[0].str(), Catch::Contains("2 of the 5 titles") && Catch::Contains("'beta' (no audio track)") &&
+                                           Catch::Contains("more than max_errors = 0.1 allows"));
+  // A title with neither shard nor reason was never prepared: no policy covers that.
+  fs::remove(skipped_path(shards, "beta"));
+  auto unprepared = run("on_error = \"skip\"\nmax_errors = 3");
+  REQUIRE(unprepared.status == RunStatus::kFailed);
+  CHECK_THAT(unprepared.failures[0].str(), Catch::Contains("title 'beta' has no shard"));
 }
