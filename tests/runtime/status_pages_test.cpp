@@ -176,6 +176,7 @@ MetricsSnapshot hand_made_snapshot() {
   odd.items_in = 118;
   odd.items_out = 117;
   odd.dropped = 1;
+  odd.errors = 2;
   odd.queue_depth = 4;
   NodeMetrics train;
   train.name = "train";
@@ -217,6 +218,8 @@ TEST_CASE("status page metrics are valid Prometheus text with every node and sca
   CHECK(value("avflow_source_expected_items", src) == "200");
   CHECK(value("avflow_node_items_in_total", odd) == "118");
   CHECK(value("avflow_node_dropped_total", odd) == "1");
+  CHECK(value("avflow_node_errors_total", odd) == "2");
+  CHECK(value("avflow_node_errors_total", src) == "0");
   CHECK(value("avflow_node_queue_depth", odd) == "4");
   CHECK(x.find("avflow_source_in_flight", odd) == nullptr);  // not a source
   CHECK(value("avflow_scalar_step", {{"node", "train"}}) == "320");
