@@ -65,16 +65,16 @@ class ShardReader final : public Operator {
  private:
   Snippet read(Context& ctx, const ShardFile& shard, int64_t m) {
     budget_.count_item();
-    const std::string key = "snippet " + std::to_string(m) + " of title '" + shard.header().title + "'";
+    auto key = [&] { return "snippet " + std::to_string(m) + " of title '" + shard.header().title + "'"; };
     if (const auto known = substitute_of(shard, m)) {
-      budget_.bad(ctx, key, "corrupt (found earlier)");
+      budget_.bad(ctx, key(), "corrupt (found earlier)");
       return shard.read(*known);
     }
     try {
       return shard.read(m);
     } catch (const std::runtime_error& e) {  // a corrupt or unreadable record; an m out of range is a logic_error
       if (!budget_.skips()) throw;
-      budget_.bad(ctx, key, e.what());
+      budget_.bad(ctx, key(), e.what());
       auto [m2, snippet] = nearest_readable(shard, m);
       std::lock_guard<std::mutex> lock(mu_);
       substitutes_[{shard.path().string(), m}] = m2;
