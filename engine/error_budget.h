@@ -53,6 +53,9 @@ struct ErrorPolicyParams {
   ParamGroup group() const { return {{on_error.spec, max_errors.spec}, {}}; }
 };
 
+// How many bad items `max_errors` allows among `items`.
+uint64_t errors_allowed(double max_errors, uint64_t items);
+
 // A node's bad items: which were logged, how many, and whether the budget
 // still holds. Thread-safe: parallel operators share one.
 class ErrorBudget {
@@ -63,15 +66,11 @@ class ErrorBudget {
 
   // One item read (good or bad), for a fractional budget.
   void count_item() { items_.fetch_add(1, std::memory_order_relaxed); }
-  uint64_t bad_items() const { return bad_.load(std::memory_order_relaxed); }
 
   // A bad item under skip, named by `key` (logged the first time that key
   // is bad, with `what`); counted in the node's metrics every time. Throws
   // std::runtime_error when the bad items now exceed max_errors.
   void bad(Context& ctx, const std::string& key, const std::string& what);
-
-  // How many bad items `items` read allow.
-  uint64_t allowed(uint64_t items) const;
 
  private:
   OnError policy_ = OnError::kFail;

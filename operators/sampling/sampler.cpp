@@ -222,10 +222,8 @@ class Sampler final : public Operator {
     if (ctx.param(kOnError.on_error) == OnError::kFail)
       throw sampling::SamplingError(what + "; fix them and run prepare again, or set on_error = \"skip\" to "
                                            "sample without them");
-    ErrorBudget budget;
-    budget.configure(ctx, kOnError);
     for (size_t i = 0; i < skipped.size(); ++i) ctx.count_error();
-    if (skipped.size() > budget.allowed(chosen))
+    if (skipped.size() > errors_allowed(ctx.param(kOnError.max_errors), chosen))
       throw sampling::SamplingError(what + "; more than max_errors = " + shortest_double(ctx.param(kOnError.max_errors)) +
                                     " allows");
     if (index_.titles.empty()) throw sampling::SamplingError(what + "; no title is left to sample");
