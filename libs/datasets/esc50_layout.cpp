@@ -36,6 +36,8 @@ LabelledSplit read_esc50(const fs::path& root, int test_fold, const LayoutOption
   out.split = test_fold;
   const fs::path csv = root / "meta" / "esc50.csv";
   std::map<std::string, size_t> column;  // name -> index
+  size_t header_fields = 0;
+  bool header_ok = true;
   std::map<int64_t, std::pair<std::string, int>> category_of;  // target -> (category, first line)
   std::set<std::string> seen;
   std::vector<std::pair<LabelledFile, int64_t>> rows;  // with their fold
@@ -45,17 +47,24 @@ LabelledSplit read_esc50(const fs::path& root, int test_fold, const LayoutOption
     const auto f = csv_fields(text);
     if (header) {
       header = false;
-      for (size_t i = 0; i < f.size(); ++i) column[f[i]] = i;
+      header_fields = f.size();
+      for (size_t i = 0; i < f.size(); ++i) {
+        // A name given twice would leave a column no row's field is checked against.
+        if (!column.emplace(f[i], i).second) {
+          problems.add(csv, line, "the header names the column '" + f[i] + "' twice ('" + text + "')");
+          header_ok = false;
+        }
+      }
       for (const char* needed : {"filename", "fold", "target", "category"})
-        if (!column.count(needed))
+        if (!column.count(needed)) {
           problems.add(csv, line, std::string("the header has no '") + needed + "' column ('" + text + "')");
+          header_ok = false;
+        }
       return;
     }
-    if (column.size() < 4 || !column.count("filename") || !column.count("fold") || !column.count("target") ||
-        !column.count("category"))
-      return;  // reported at the header
-    if (text.find('"') != std::string::npos || f.size() != column.size()) {
-      problems.add(csv, line, std::to_string(f.size()) + " fields where the header has " + std::to_string(column.size()) +
+    if (!header_ok) return;  // reported at the header
+    if (text.find('"') != std::string::npos || f.size() != header_fields) {
+      problems.add(csv, line, std::to_string(f.size()) + " fields where the header has " + std::to_string(header_fields) +
                                   " (quoted fields are not expected in esc50.csv)");
       return;
     }

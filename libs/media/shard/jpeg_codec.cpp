@@ -39,6 +39,14 @@ std::vector<uint8_t> encode_jpeg(const at::Tensor& rgb, int quality) {
   return out;
 }
 
+JpegSize jpeg_size(const uint8_t* data, size_t size) {
+  int w = 0, h = 0, sub = 0, space = 0;
+  tjhandle d = decompressor();
+  if (tjDecompressHeader3(d, data, static_cast<unsigned long>(size), &w, &h, &sub, &space) != 0)
+    throw std::runtime_error(std::string("corrupt JPEG frame: ") + tjGetErrorStr2(d));
+  return {w, h};
+}
+
 void decode_jpeg(const uint8_t* data, size_t size, at::Tensor out) {
   int w = 0, h = 0, sub = 0, space = 0;
   tjhandle d = decompressor();

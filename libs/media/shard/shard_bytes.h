@@ -2,7 +2,6 @@
 // little-endian; the static_assert keeps it honest elsewhere).
 #pragma once
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -11,7 +10,10 @@
 
 namespace avflow::media::shard {
 
-static_assert(std::endian::native == std::endian::little, "shards are little-endian");
+// The compiler's own macro rather than C++20's std::endian: the fuzz build
+// compiles this header as C++17 (clang 14 cannot read LibTorch 1.13's
+// headers as C++20).
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "shards are little-endian");
 
 template <class T>
 void put(std::vector<uint8_t>& out, T v) {

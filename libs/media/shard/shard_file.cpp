@@ -39,7 +39,9 @@ ShardFile::ShardFile(std::filesystem::path path) : path_(std::move(path)) {
     e.offset = ix.get<uint64_t>();
     e.bytes = ix.get<uint64_t>();
     e.crc = ix.get<uint32_t>();
-    if (e.offset + e.bytes > index_offset) corrupt("snippet " + std::to_string(i) + " lies outside the records");
+    // (offset + bytes could wrap around; neither term alone can)
+    if (e.bytes > index_offset || e.offset > index_offset - e.bytes)
+      corrupt("snippet " + std::to_string(i) + " lies outside the records");
     index_.push_back(e);
   }
   if (ix.remaining() >= 8 && std::memcmp(ix.take(4), kScenesTag, 4) == 0) {
@@ -65,6 +67,26 @@ ShardFile::ShardFile(std::filesystem::path path) : path_(std::move(path)) {
   for (uint32_t* v : {&header_.frames, &header_.width, &header_.height, &header_.sample_rate, &header_.channels,
                       &header_.jpeg_quality})
     *v = h.get<uint32_t>();
+  check_header();
+}
+
+// Sizes no prepare writes: a header that passed its CRC but would make
+// read() allocate without bound (a snippet's frames are decoded into one
+// tensor of frames x height x width x 3 bytes).
+void ShardFile::check_header() const {
+  const Header& h = header_;
+  const auto frame_bytes = static_cast<uint64_t>(h.width) * h.height * 3;
+  std::string why;
+  if (!(h.fps > 0 && h.fps <= 1000)) why = "fps " + std::to_string(h.fps);
+  else if (h.frames < 1 || h.frames > 100000) why = std::to_string(h.frames) + " frames a snippet";
+  else if (h.width < 1 || h.height < 1 || h.width > 65535 || h.height > 65535)
+    why = "frames of " + std::to_string(h.width) + "x" + std::to_string(h.height);
+  else if (frame_bytes * h.frames > kMaxSnippetVideoBytes)
+    why = "snippets of " + std::to_string(h.frames) + " frames of " + std::to_string(h.width) + "x" +
+          std::to_string(h.height) + " (over 1 GiB decoded)";
+  else if (h.channels < 1 || h.channels > 64) why = std::to_string(h.channels) + " audio channels";
+  else if (h.sample_rate < 1 || h.sample_rate > 1000000) why = "a sample rate of " + std::to_string(h.sample_rate);
+  if (!why.empty()) corrupt("implausible header: " + why);
 }
 
 ShardFile::~ShardFile() {
@@ -96,18 +118,33 @@ Snippet ShardFile::read(int64_t m) const {
   const std::vector<uint8_t> rec = read_at(e.offset, e.bytes);
   if (crc32(rec.data(), rec.size()) != e.crc) corrupt("snippet " + std::to_string(m) + " checksum mismatch");
   Cursor c(rec.data(), rec.size(), path_.string() + ": corrupt shard: snippet " + std::to_string(m) + " cut short");
-  at::Tensor video = at::empty({header_.frames, header_.height, header_.width, 3}, at::kByte);
+  // Every frame's bytes and size are checked before the frames' tensor is
+  // allocated, so a record cannot make the reader allocate what it lacks.
+  std::vector<std::pair<const uint8_t*, uint32_t>> jpegs(header_.frames);
   for (uint32_t t = 0; t < header_.frames; ++t) {
     const auto n = c.get<uint32_t>();
-    const uint8_t* jpeg = c.take(n);
+    jpegs[t] = {c.take(n), n};
     try {
-      decode_jpeg(jpeg, n, video[t]);
+      const JpegSize size = jpeg_size(jpegs[t].first, n);
+      if (size.width != static_cast<int>(header_.width) || size.height != static_cast<int>(header_.height))
+        throw std::runtime_error("JPEG frame of " + std::to_string(size.width) + "x" + std::to_string(size.height) +
+                                 " where the shard says " + std::to_string(header_.width) + "x" +
+                                 std::to_string(header_.height));
+    } catch (const std::runtime_error& ex) {
+      corrupt("snippet " + std::to_string(m) + " frame " + std::to_string(t) + ": " + ex.what());
+    }
+  }
+  at::Tensor video = at::empty({header_.frames, header_.height, header_.width, 3}, at::kByte);
+  for (uint32_t t = 0; t < header_.frames; ++t) {
+    try {
+      decode_jpeg(jpegs[t].first, jpegs[t].second, video[t]);
     } catch (const std::exception& ex) {
       corrupt("snippet " + std::to_string(m) + " frame " + std::to_string(t) + ": " + ex.what());
     }
   }
   const auto samples = c.get<uint32_t>();
   const size_t audio_bytes = static_cast<size_t>(samples) * header_.channels * sizeof(float);
+  if (audio_bytes > c.remaining()) corrupt("snippet " + std::to_string(m) + " audio cut short");
   at::Tensor audio = header_.channels == 1 ? at::empty({samples}, at::kFloat)
                                             : at::empty({header_.channels, samples}, at::kFloat);
   std::memcpy(audio.data_ptr<float>(), c.take(audio_bytes), audio_bytes);

@@ -34,7 +34,11 @@ class ShardFile {
   const shard::IndexEntry& record(int64_t m) const { return index_.at(static_cast<size_t>(m)); }
 
  private:
+  // A snippet's decoded frames may take at most this (real ones: a few MB).
+  static constexpr uint64_t kMaxSnippetVideoBytes = uint64_t{1} << 30;
+
   std::vector<uint8_t> read_at(uint64_t offset, uint64_t bytes) const;
+  void check_header() const;
   [[noreturn]] void corrupt(const std::string& why) const;
 
   std::filesystem::path path_;

@@ -70,3 +70,14 @@ TEST_CASE("an ESC-50 table without a needed column or with a missing target is r
   CHECK_THAT(avflow::test::dataset_errors_of([&] { read_esc50(e.root, 1); }), Catch::Contains("no clip has target 0"));
   CHECK_THROWS_AS(read_esc50(e.root, 6), std::invalid_argument);
 }
+
+TEST_CASE("an ESC-50 header that names a column twice is refused at line 1", "[datasets][esc50]") {
+  // Found by fuzzing (tests/fuzz/corpus/dataset_layouts/crash-esc50-duplicate-column):
+  // rows were checked against the distinct names, and a field index past
+  // the row's end was read.
+  Esc50 e("");
+  e.dir.write("ESC-50-master/meta/esc50.csv",
+              "filename,fold,target,category,,category,esc10\n1-100-A-0.wav,1,0,dog,,dog\n");
+  CHECK_THAT(avflow::test::dataset_errors_of([&] { read_esc50(e.root, 1); }),
+             Catch::Contains("esc50.csv:1: error: the header names the column 'category' twice"));
+}

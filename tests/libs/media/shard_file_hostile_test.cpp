@@ -1,0 +1,117 @@
+// ShardFile against shards whose checksums hold but whose fields lie (what
+// fuzzing found: tests/fuzz/corpus/shard/crash-*): refused as corrupt,
+// naming the file, before anything is allocated from the lying field.
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "libs/media/shard/crc32.h"
+#include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_writer.h"
+#include "tests/support/process.h"
+
+using namespace avflow;
+using namespace avflow::media;
+namespace fs = std::filesystem;
+
+namespace {
+
+shard::Header small_header() {
+  shard::Header h;
+  h.title = "film";
+  h.frames = 2;
+  h.width = 16;
+  h.height = 16;
+  h.sample_rate = 8000;
+  return h;
+}
+
+Snippet small_snippet(int64_t m) {
+  Snippet s;
+  s.title = "film";
+  s.index = m;
+  s.video = Tensor(at::full({2, 16, 16, 3}, 40 * (m + 1), at::kByte));
+  s.audio = Tensor(at::zeros({800}, at::kFloat));
+  return s;
+}
+
+std::vector<uint8_t> bytes_of(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& p, const std::vector<uint8_t>& b) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+// Sets snippet 0's index entry and re-seals the index CRC, as a writer with
+// a bug (or an attacker) would leave it.
+void rewrite_first_entry(const fs::path& p, uint64_t offset, uint64_t bytes) {
+  std::vector<uint8_t> b = bytes_of(p);
+  const size_t foot = b.size() - shard::kFooterBytes;
+  uint64_t index_offset = 0;
+  std::memcpy(&index_offset, b.data() + foot, 8);
+  std::memcpy(b.data() + index_offset + 4, &offset, 8);
+  std::memcpy(b.data() + index_offset + 12, &bytes, 8);
+  const uint32_t crc = crc32(b.data() + index_offset, foot - index_offset);
+  std::memcpy(b.data() + foot + 8, &crc, 4);
+  write_bytes(p, b);
+}
+
+}  // namespace
+
+TEST_CASE("a shard whose header claims frames too large to decode is refused when opened", "[media][shards][hostile]") {
+  test::TempDir dir;
+  const fs::path p = fs::path(dir.path()) / "film.avshard";
+  shard::Header h = small_header();
+  h.width = 60000;
+  h.height = 60000;  // 10.8 GB a frame
+  ShardWriter w(p, h);
+  w.finish();
+  CHECK_THROWS_WITH(ShardFile(p), Catch::Contains("film.avshard") && Catch::Contains("implausible header") &&
+                                      Catch::Contains("60000x60000"));
+}
+
+TEST_CASE("an index entry whose offset and size wrap around is refused, not read", "[media][shards][hostile]") {
+  test::TempDir dir;
+  const fs::path p = fs::path(dir.path()) / "film.avshard";
+  {
+    ShardWriter w(p, small_header());
+    w.add(small_snippet(0));
+    w.add(small_snippet(1));
+    w.finish();
+  }
+  REQUIRE(ShardFile(p).count() == 2);
+  rewrite_first_entry(p, ~uint64_t{0} - 7, 64);  // offset + bytes wraps to 56
+  CHECK_THROWS_WITH(ShardFile(p), Catch::Contains("film.avshard") && Catch::Contains("lies outside the records"));
+}
+
+TEST_CASE("a record shorter than its frames say is refused before its frames are allocated",
+          "[media][shards][hostile]") {
+  test::TempDir dir;
+  const fs::path p = fs::path(dir.path()) / "film.avshard";
+  {
+    ShardWriter w(p, small_header());
+    w.add(small_snippet(0));
+    w.finish();
+  }
+  const ShardFile whole(p);
+  const auto entry = whole.record(0);
+  rewrite_first_entry(p, entry.offset, 6);  // the first frame's length and two bytes of it
+  std::vector<uint8_t> b = bytes_of(p);
+  // Re-seal the record's own CRC too, so that only the length lies.
+  const uint32_t crc = crc32(b.data() + entry.offset, 6);
+  const size_t foot = b.size() - shard::kFooterBytes;
+  uint64_t index_offset = 0;
+  std::memcpy(&index_offset, b.data() + foot, 8);
+  std::memcpy(b.data() + index_offset + 20, &crc, 4);
+  const uint32_t index_crc = crc32(b.data() + index_offset, foot - index_offset);
+  std::memcpy(b.data() + foot + 8, &index_crc, 4);
+  write_bytes(p, b);
+  const ShardFile cut(p);
+  CHECK_THROWS_WITH(cut.read(0), Catch::Contains("film.avshard") && Catch::Contains("snippet 0"));
+}
