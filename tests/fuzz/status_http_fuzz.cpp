@@ -1,0 +1,103 @@
+// Fuzz target: the HTTP request path of avflow's servers -- the connection
+// core of libs/http (request parsing by Beast under avflow's size and time
+// bounds, keep-alive, error answers) and the status endpoint's routing --
+// driven through a real loopback socket, as a hostile client would.
+//
+// Input: the bytes a client sends. The client then closes its sending side
+// and reads until the server closes, so every input ends in bounded time:
+// a server that kept waiting or answered forever would hang the target
+// (libFuzzer reports that as a timeout).
+// Must hold: the server answers or drops each connection and keeps serving
+// (a request for /ping after each input must still be answered).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/log.h"
+#include "runtime/status_server.h"
+
+namespace {
+
+using avflow::cli::StatusPage;
+using avflow::cli::StatusServer;
+using avflow::cli::StatusServerOptions;
+
+StatusServer& server() {
+  static StatusServer s = [] {
+    StatusServerOptions o;
+    o.max_header_bytes = 2048;
+    o.max_body_bytes = 256;
+    o.read_timeout = std::chrono::milliseconds(500);
+    o.write_timeout = std::chrono::milliseconds(500);
+    o.max_requests_per_connection = 8;
+    std::map<std::string, StatusPage> pages;
+    pages["/ping"] = {"text/plain", [] { return std::string("pong\n"); }};
+    pages["/metrics"] = {"text/plain; version=0.0.4", [] { return std::string("avflow_up 1\n"); }};
+    pages["/status"] = {"application/json", [] { return std::string("{\"state\":\"running\"}\n"); }};
+    return StatusServer(o, std::move(pages));
+  }();
+  return s;
+}
+
+// Sends `request`, closes the sending side and returns all the server said.
+std::string exchange(uint16_t port, const void* request, size_t size) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) std::abort();
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
+  const auto* p = static_cast<const char*>(request);
+  for (size_t sent = 0; sent < size;) {
+    const ssize_t n = ::send(fd, p + sent, size - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server closed early (a refused request): read its answer
+    sent += static_cast<size_t>(n);
+  }
+  ::shutdown(fd, SHUT_WR);
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    pollfd pfd{fd, POLLIN, 0};
+    // Far above the server's own bounds: not answering within it is a hang.
+    if (::poll(&pfd, 1, 5000) != 1) {
+      std::fprintf(stderr, "status_http_fuzz: the server neither answered nor closed within 5 s\n");
+      std::abort();
+    }
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  avflow::log::set_level(avflow::log::Level::error);
+  server();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const uint16_t port = server().port();
+  exchange(port, data, size);
+  static const char kPing[] = "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string pong = exchange(port, kPing, sizeof kPing - 1);
+  if (pong.rfind("HTTP/1.1 200", 0) != 0 || pong.find("pong") == std::string::npos) {
+    std::fprintf(stderr, "status_http_fuzz: the server stopped answering: '%s'\n", pong.c_str());
+    std::abort();
+  }
+  return 0;
+}
