@@ -6,6 +6,8 @@
 //   frames = 32                 # T
 //   fps = 10.0
 //   audio_seconds = 0.0         # 0: the span of the T frames; ESC-50: 3.0
+//   on_error = "skip"           # a file that does not decode: its clip is left out
+//   max_errors = 0.01           # more than 1% of clips left out fails the run
 //
 // A training request (view -1) gets a clip at a random position, drawn from
 // (seed, item number), uniform over the file. A test request gets view v of
@@ -15,13 +17,22 @@
 // clip repeats its last frame and pads its audio with silence. Outputs: the
 // frames uint8 [T, H, W, 3] (with video = true), the audio float [samples]
 // (with audio = true) and the label, an int64 scalar tensor. A file that
-// cannot be decoded fails the run, naming it.
+// cannot be decoded (or lacks a track the graph reads) fails the run naming
+// it (on_error = fail, the default); under on_error = skip the clip is left
+// out -- none of its outputs is emitted, so a training epoch is one clip
+// shorter and a test file is scored on the views that did read (the
+// multi-view report lists the view counts seen) -- logged once per file and
+// counted in the node's metrics, until more than max_errors clips were bad.
 #include <ATen/ATen.h>
 
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "engine/error_budget.h"
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
 #include "engine/registry.h"
@@ -52,7 +63,13 @@ class ClipReader final : public Operator {
   static inline const Param<double> kAudioSeconds{"audio_seconds", 0.0, Range{0.0, 600.0},
                                                   "audio per clip in seconds; 0: the span of the frames"};
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the training clips' positions"};
-  AVFLOW_CONTRACT(kRequest, kVideo, kAudio, kLabel, kDecode, kTestCrop, kTracks, kAudioSeconds, kSeed, kParallel);
+  static inline const ErrorPolicyParams kOnError{
+      {OnError::kFail, 0.01,
+       "a file that does not decode: fail the run naming it, or skip (its clip is left out: a training epoch is one "
+       "clip shorter, a test file is scored on the views that read)",
+       "with skip: bad clips allowed before the run fails; >= 1 a count, below 1 a fraction of the clips read"}};
+  AVFLOW_CONTRACT(kRequest, kVideo, kAudio, kLabel, kDecode, kTestCrop, kTracks, kAudioSeconds, kSeed, kOnError,
+                  kParallel);
 
   void open(Context& ctx) override {
     settings_ = kDecode.settings(ctx);
@@ -63,10 +80,34 @@ class ClipReader final : public Operator {
     clip_seconds_ = video_ ? std::max(static_cast<double>(frames_) / settings_.fps, audio_ ? audio_seconds_ : 0.0) : audio_seconds_;
     test_crop_ = ctx.param(kTestCrop);
     seed_ = static_cast<uint64_t>(ctx.param(kSeed));
+    budget_.configure(ctx, kOnError);
   }
 
   void process(Context& ctx) override {
     const ClipRequest& r = ctx.input(kRequest);
+    budget_.count_item();
+    Clip clip;
+    try {
+      clip = read(ctx, r);
+    } catch (const std::runtime_error& e) {
+      if (!budget_.skips()) throw;
+      budget_.bad(ctx, "file '" + r.path + "'", e.what());  // throws once over budget
+      return;
+    }
+    if (clip.video.defined()) ctx.emit(kVideo, Tensor(clip.video));
+    if (clip.audio.defined()) ctx.emit(kAudio, Tensor(clip.audio));
+    ctx.emit(kLabel, Tensor(at::scalar_tensor(r.label, at::kLong)));
+  }
+
+ private:
+  struct Clip {
+    at::Tensor video, audio;  // undefined where the graph reads no such track
+  };
+
+  // The clip `r` asks for, whole, before anything is emitted (a file that
+  // breaks half way emits nothing). Throws std::runtime_error naming the file.
+  Clip read(Context& ctx, const ClipRequest& r) {
+    Clip out;
     media::DecodeSettings settings = settings_;  // its start differs per clip
     const double duration = duration_of(r.path, settings);
     std::string crop;
@@ -95,19 +136,18 @@ class ClipReader final : public Operator {
         const auto box = video::fixed_crop_box(crop, clip.size(1), clip.size(2), test_crop_);
         clip = clip.slice(1, box.y0, box.y0 + box.size).slice(2, box.x0, box.x0 + box.size).contiguous();
       }
-      ctx.emit(kVideo, Tensor(clip));
+      out.video = clip;
     }
     if (audio_) {
       if (!decoder.has_audio()) throw std::runtime_error(r.path + " has no audio");
       const auto samples = static_cast<int64_t>(audio_seconds_ * static_cast<double>(settings_.sample_rate) + 0.5);
       at::Tensor pcm = decoder.read_audio(samples).reshape({-1});
       if (pcm.size(0) < samples) pcm = at::constant_pad_nd(pcm, {0, samples - pcm.size(0)});
-      ctx.emit(kAudio, Tensor(pcm));
+      out.audio = pcm;
     }
-    ctx.emit(kLabel, Tensor(at::scalar_tensor(r.label, at::kLong)));
+    return out;
   }
 
- private:
   // A file's duration, to place its clips: probed once per file (a training
   // run reads each file once per epoch).
   double duration_of(const std::string& path, const media::DecodeSettings& settings) {
@@ -129,6 +169,7 @@ class ClipReader final : public Operator {
   double audio_seconds_ = 3.2, clip_seconds_ = 3.2;
   bool video_ = true, audio_ = true;
   uint64_t seed_ = 0;
+  ErrorBudget budget_;
 };
 
 AVFLOW_REGISTER(ClipReader, "clip_reader",

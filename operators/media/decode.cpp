@@ -16,20 +16,28 @@
 //   frames = 16           # T: 16 frames at 5 fps = 3.2 s per snippet
 //   start = 0.0           # seek here first (random access), seconds
 //   duration = 0.0        # decode this long, 0 = to the end
+//   on_error = "skip"     # a title that does not decode: passed over, not fatal
+//   max_errors = 0.01     # more than 1% such titles fails the run
 //
 // Outputs: `snippet` (title, show, index m, time span, video, audio), and the
 // same snippet's `video` (uint8 [T, H, W, 3]) and `audio` (float [samples],
-// or [2, samples]) as tensors for tensor operators. A title that cannot be
-// decoded, or lacks a track the graph asks for, is skipped with its reason
-// logged and counted; the run goes on.
+// or [2, samples]) as tensors for tensor operators. A bad title -- one that
+// cannot be opened or decoded, lacks a track the graph asks for, or breaks
+// part way (its snippets so far stay emitted) -- fails the run naming it
+// (on_error = fail, the default), or under on_error = skip is logged once,
+// counted in the node's metrics and the run's summary, and passed over,
+// until more than max_errors titles were bad.
 #include <ATen/ATen.h>
 
 #include <cmath>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "engine/error_budget.h"
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/payloads/tensor.h"
@@ -59,10 +67,16 @@ class Decode final : public Operator {
   static inline const Param<double> kStart{"start", 0.0, Range{0.0, 1e7}, "seek to this time first, in seconds"};
   static inline const Param<double> kDuration{"duration", 0.0, Range{0.0, 1e7}, "seconds to decode from start; 0: to the end"};
   static inline const TrackSwitches kTracks;
+  static inline const ErrorPolicyParams kOnError{
+      {OnError::kFail, 0.01,
+       "a title that does not decode (unreadable, a track missing, broken part way): fail the run naming it, "
+       "or skip (logged, counted, the next title goes on)",
+       "with skip: bad titles allowed before the run fails; >= 1 a count, below 1 a fraction of the titles opened"}};
   AVFLOW_CONTRACT(kSnippet, kVideo, kAudio, kUri, kTitle, kShow, kCatalogue, kSplit, kSeed, kHeldOutFraction, kDecode,
-                  kStart, kDuration, kTracks, exactly_one_of(kUri, kCatalogue));
+                  kStart, kDuration, kTracks, kOnError, exactly_one_of(kUri, kCatalogue));
 
   void open(Context& ctx) override {
+    budget_.configure(ctx, kOnError);
     settings_ = kDecode.settings(ctx);
     settings_.start_s = ctx.param(kStart);
     settings_.video = ctx.param(kTracks.video);
@@ -87,11 +101,11 @@ class Decode final : public Operator {
 
   void process(Context& ctx) override {
     for (;;) {
-      if (!snippetizer_ && !open_next_title()) {
+      if (!snippetizer_ && !open_next_title(ctx)) {
         AVFLOW_LOG(info) << ctx.node() << ": " << decoded_ << " title(s) decoded, " << skipped_ << " skipped";
         return ctx.end_of_stream();
       }
-      if (std::optional<Snippet> s = next_snippet()) {
+      if (std::optional<Snippet> s = next_snippet(ctx)) {
         if (s->video.defined()) ctx.emit(kVideo, s->video);
         if (s->audio.defined()) ctx.emit(kAudio, s->audio);
         ctx.emit(kSnippet, std::move(*s));
@@ -102,37 +116,38 @@ class Decode final : public Operator {
 
  private:
   // Opens the next title that decodes; false when none is left.
-  bool open_next_title() {
+  bool open_next_title(Context& ctx) {
     while (next_title_ < titles_.size()) {
       const Title& t = titles_[next_title_++];
+      budget_.count_item();
       try {
         decoder_ = std::make_unique<MediaDecoder>(t.uri, settings_);
         if (settings_.video && !decoder_->has_video()) {
-          skip(t, "has no video track");
+          bad_title(ctx, t, "has no video track");
           continue;
         }
         if (settings_.audio && !decoder_->has_audio()) {
-          skip(t, "has no audio track");
+          bad_title(ctx, t, "has no audio track");
           continue;
         }
         snippetizer_ = std::make_unique<Snippetizer>(*decoder_, settings_, frames_, t.id, t.show);
         return true;
       } catch (const std::exception& e) {
-        skip(t, e.what());
+        bad_title(ctx, t, e.what());
       }
     }
     return false;
   }
 
   // The current title's next snippet; empty when it ended (or broke).
-  std::optional<Snippet> next_snippet() {
+  std::optional<Snippet> next_snippet(Context& ctx) {
     const Title& t = titles_[next_title_ - 1];
     std::optional<Snippet> s;
     if (max_snippets_ < 0 || snippetizer_->emitted() < max_snippets_) {
       try {
         s = snippetizer_->next();
       } catch (const std::exception& e) {
-        skip(t, "decoding failed after " + std::to_string(snippetizer_->emitted()) + " snippets: " + e.what());
+        bad_title(ctx, t, "decoding failed after " + std::to_string(snippetizer_->emitted()) + " snippets: " + e.what());
         return std::nullopt;
       }
     }
@@ -145,12 +160,16 @@ class Decode final : public Operator {
     return s;
   }
 
-  // A bad title is logged, counted and passed over; the run goes on.
-  void skip(const Title& t, const std::string& reason) {
-    ++skipped_;
-    AVFLOW_LOG(warn) << "title '" << t.id << "' skipped: " << reason;
+  // A bad title fails the run (on_error = fail), or is logged, counted and
+  // passed over within the error budget.
+  void bad_title(Context& ctx, const Title& t, const std::string& reason) {
     snippetizer_.reset();
     decoder_.reset();
+    if (!budget_.skips())
+      throw std::runtime_error("title '" + t.id + "' (" + t.uri + "): " + reason +
+                               " (on_error = \"skip\" passes bad titles over)");
+    ++skipped_;
+    budget_.bad(ctx, "title '" + t.id + "'", reason);
   }
 
   DecodeSettings settings_;
@@ -161,6 +180,7 @@ class Decode final : public Operator {
   int64_t decoded_ = 0, skipped_ = 0;
   std::unique_ptr<MediaDecoder> decoder_;
   std::unique_ptr<Snippetizer> snippetizer_;
+  ErrorBudget budget_;
 };
 
 AVFLOW_REGISTER(Decode, "decode", "GStreamer decode of a title into snippets of T frames with their exact audio");

@@ -1,4 +1,6 @@
-// Bad titles are skipped with a reason and counted; the run still finishes.
+// Bad titles: under on_error = skip passed over with their reason, counted
+// in the node's metrics, and the run finishes; under fail (the default) the
+// run stops naming the title; beyond max_errors skip fails too.
 #include <ATen/ATen.h>
 
 #include <catch2/catch.hpp>
@@ -16,10 +18,14 @@ using namespace avflow::media;
 using namespace avflow::test;
 
 namespace {
+RunResult run_decode(const std::string& params) {
+  const std::string timeout = params.find("timeout") == std::string::npos ? "timeout = 5.0\n" : "";
+  return run_graph_text(node_toml("decode", "decode", timeout + params) + node_toml("cap", "test_capture") +
+                        edge_toml("decode.snippet", "cap"));
+}
+// The snippets of one title decoded under on_error = skip.
 std::vector<Snippet> decode(const std::filesystem::path& file, const std::string& extra = "") {
-  const std::string timeout = extra.find("timeout") == std::string::npos ? "timeout = 5.0\n" : "";
-  auto r = run_graph_text(node_toml("decode", "decode", "uri = \"" + file.string() + "\"\n" + timeout + extra) +
-                          node_toml("cap", "test_capture") + edge_toml("decode.snippet", "cap"));
+  auto r = run_decode("uri = \"" + file.string() + "\"\non_error = \"skip\"\n" + extra);
   auto packets = Captured::instance().take_in_item_order("cap");
   CHECK(r.status == RunStatus::kFinished);
   std::vector<Snippet> out;
@@ -100,5 +106,51 @@ TEST_CASE("a variable frame rate title still gives frames on the 5 fps grid", "[
   for (const auto& s : snippets) {
     CHECK(s.video.sizes() == std::vector<int64_t>{16, 190, 338, 3});
     CHECK(s.audio.sizes() == std::vector<int64_t>{153600});
+  }
+}
+
+namespace {
+// A catalogue of `good` playable titles and the named broken ones.
+std::filesystem::path catalogue_with_broken(const TempDir& dir, int good, const std::vector<std::string>& broken) {
+  const auto root = std::filesystem::path(dir.path()) / "titles";
+  std::filesystem::create_directories(root / "movies");
+  for (int i = 0; i < good; ++i)
+    write_test_media(root / "movies" / ("good" + std::to_string(i) + ".webm"), {.seconds = 3.5, .width = 64, .height = 36});
+  for (const auto& b : broken) std::ofstream(root / "movies" / (b + ".mkv")) << std::string(5000, '\x42');
+  return root;
+}
+}  // namespace
+
+TEST_CASE("a bad title fails the run by default, naming the title", "[media][bad_input][on_error]") {
+  TempDir dir;
+  std::ofstream(in(dir, "garbage.mkv")) << std::string(100000, '\x42');
+  auto r = run_decode("uri = \"" + in(dir, "garbage.mkv").string() + "\"");
+  Captured::instance().take("cap");
+  REQUIRE(r.status == RunStatus::kFailed);
+  CHECK_THAT(r.failures[0].str(), Catch::Contains("title 'garbage'") && Catch::Contains("garbage.mkv") &&
+                                      Catch::Contains("node 'decode'") && Catch::Contains("on_error"));
+}
+
+TEST_CASE("under skip bad titles are passed over and counted; beyond max_errors the run fails",
+          "[media][bad_input][on_error]") {
+  TempDir dir;
+  const auto root = catalogue_with_broken(dir, 2, {"broken_a", "broken_b"});
+  const std::string catalogue = "catalogue = \"" + root.string() + "\"\non_error = \"skip\"\n";
+  SECTION("within the budget") {
+    auto r = run_decode(catalogue + "max_errors = 2");
+    auto got = Captured::instance().take_in_item_order("cap");
+    INFO((r.failures.empty() ? "" : r.failures[0].str()));
+    REQUIRE(r.status == RunStatus::kFinished);
+    CHECK(got.size() == 2);  // one snippet from each good title
+    const NodeMetrics* decode = r.metrics.find("decode");
+    REQUIRE(decode);
+    CHECK(decode->errors == 2);
+  }
+  SECTION("over it") {
+    auto r = run_decode(catalogue + "max_errors = 1");
+    Captured::instance().take("cap");
+    REQUIRE(r.status == RunStatus::kFailed);
+    CHECK_THAT(r.failures[0].str(), Catch::Contains("2 bad items") && Catch::Contains("max_errors = 1") &&
+                                        Catch::Contains("title 'broken_b'"));
   }
 }
