@@ -1,6 +1,7 @@
 #include "libs/model/checkpoint_store.h"
 
 #include "engine/atomic_file.h"
+#include "libs/model/archive_file.h"
 #include "libs/model/cpu_archive.h"
 #include "libs/model/encoder_export.h"
 
@@ -35,24 +36,41 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
   const std::string name = folder_name(step);
   const fs::path partial = dir_ / ("." + name + ".partial"), folder = dir_ / name;
   fs::remove_all(partial);
-  fs::create_directories(partial);
-  {
-    torch::serialize::OutputArchive archive;
-    save_cpu_copy(*model, archive);
-    if (heads) {
-      torch::serialize::OutputArchive heads_archive;
-      save_cpu_copy(*heads, heads_archive);
-      archive.write("heads", heads_archive);
+  // Everything goes to the hidden partial folder first: a write that fails
+  // (a full disk) leaves the previous checkpoint as it was, and the error
+  // names the checkpoint and the reason.
+  try {
+    fs::create_directories(partial);
+    {
+      torch::serialize::OutputArchive archive;
+      save_cpu_copy(*model, archive);
+      if (heads) {
+        torch::serialize::OutputArchive heads_archive;
+        save_cpu_copy(*heads, heads_archive);
+        archive.write("heads", heads_archive);
+      }
+      // The CPU generator's state: random draws after a resume continue as
+      // they would have (the data path seeds itself per item and needs none).
+      archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
+      save_archive(archive, partial / "model.pt");
     }
-    // The CPU generator's state: random draws after a resume continue as
-    // they would have (the data path seeds itself per item and needs none).
-    archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
-    archive.save_to((partial / "model.pt").string());
+    {
+      torch::serialize::OutputArchive archive;
+      optimizer.save(archive);
+      save_archive(archive, partial / "optimizer.pt");
+    }
+    std::string state = "step = " + std::to_string(step) + "\n";
+    for (const auto& [k, v] : extra) state += k + " = " + v + "\n";
+    write_text_atomically(partial / "state.txt", state);
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    const fs::space_info space = fs::space(dir_, ec);
+    throw std::runtime_error("checkpoint " + folder.string() + " could not be written (" +
+                             (ec ? std::string("free space unknown") : std::to_string(space.available / 1000000) +
+                                                                           " MB free on its disk") +
+                             "; the previous checkpoint is kept): " + e.what());
   }
-  torch::save(optimizer, (partial / "optimizer.pt").string());
-  std::string state = "step = " + std::to_string(step) + "\n";
-  for (const auto& [k, v] : extra) state += k + " = " + v + "\n";
-  write_text_atomically(partial / "state.txt", state);
   fs::remove_all(folder);
   fs::rename(partial, folder);
   write_text_atomically(dir_ / "latest", name + "\n");
@@ -93,7 +111,7 @@ void CheckpointStore::export_encoders(AvModel& model) {
   auto save = [&](const torch::nn::Module& m, const std::string& file) {
     torch::serialize::OutputArchive archive;
     save_cpu_copy(m, archive);
-    write_file_atomically(dir_ / file, [&](const fs::path& tmp) { archive.save_to(tmp.string()); });
+    write_file_atomically(dir_ / file, [&](const fs::path& tmp) { save_archive(archive, tmp); });
   };
   save(*model->video_encoder(), "video_encoder.pt");
   save(*model->audio_encoder(), "audio_encoder.pt");

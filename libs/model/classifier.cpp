@@ -1,5 +1,7 @@
 #include "libs/model/classifier.h"
 
+#include "libs/model/archive_file.h"
+
 #include <torch/serialize.h>
 #include <torch/torch.h>
 
@@ -100,7 +102,7 @@ void save_classifier(Classifier& classifier, const std::filesystem::path& dir) {
   torch::serialize::OutputArchive archive;
   save_cpu_copy(*classifier, archive);
   const fs::path tmp = dir / ".classifier.pt.partial";
-  archive.save_to(tmp.string());
+  save_archive(archive, tmp);
   fs::rename(tmp, dir / "classifier.pt");
   fs::rename(options_tmp, dir / "classifier_options.txt");
 }
