@@ -20,7 +20,9 @@
 // ones without scene starts when scenes are asked for. A title
 // that cannot be decoded is skipped with its reason and counted, and the
 // reason recorded in DIR/<title id>.skipped (removed once the title is
-// prepared), which samplers read to leave the title out.
+// prepared), which samplers read to leave the title out. A shard that
+// cannot be written (a full disk) fails the run naming the file: that is not
+// the title's fault, and nothing half-written stays behind.
 // Format: libs/media/shard/shard_format.h.
 #include <ATen/ATen.h>
 
@@ -80,6 +82,8 @@ class Prepare final : public Operator {
         prepared = 1;
         ++prepared_;
         forget_skipped(skipped);
+      } catch (const ShardWriteError&) {
+        throw;  // a full disk is not the title's fault: fail, naming the file, and keep nothing half-written
       } catch (const std::exception& e) {
         AVFLOW_LOG(warn) << "title '" << t.id << "' skipped: " << e.what();
         failed = 1;

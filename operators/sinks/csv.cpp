@@ -14,6 +14,8 @@
 // it. Non-finite values are written as nan, inf and -inf. Each line is
 // flushed as written. A resumed run (avflow run --resume) appends, without a
 // second header.
+#include <cerrno>
+#include <cstring>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -93,7 +95,7 @@ class Csv final : public Operator {
       }
     }
     if (std::fputs(text.c_str(), file_) < 0 || std::fflush(file_) != 0)
-      throw std::runtime_error("write to '" + path_ + "' failed");
+      throw std::runtime_error("write to '" + path_ + "' failed: " + std::strerror(errno));
   }
 
   void close(CloseReason) override {

@@ -10,6 +10,8 @@
 // being written can be followed (tail -f) and a killed run keeps its rows.
 // A resumed run (avflow run --resume) appends: rows of the steps it redoes
 // after its checkpoint appear again, the later ones being the resumed run's.
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -40,7 +42,7 @@ class Jsonl final : public Operator {
     for (const auto& [k, v] : s.values) line += "," + json_string(k) + ":" + json_number(v);
     line += "}\n";
     if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)
-      throw std::runtime_error("write to '" + path_ + "' failed");
+      throw std::runtime_error("write to '" + path_ + "' failed: " + std::strerror(errno));
   }
 
   void close(CloseReason) override {

@@ -17,9 +17,11 @@ using namespace shard;
 
 ShardWriter::ShardWriter(std::filesystem::path path, Header header)
     : path_(std::move(path)), partial_(path_.string() + kPartialSuffix), header_(std::move(header)) {
-  std::filesystem::create_directories(path_.parent_path());
+  std::error_code ec;
+  std::filesystem::create_directories(path_.parent_path(), ec);
+  if (ec) throw ShardWriteError(path_.parent_path().string() + ": cannot make the folder: " + ec.message());
   file_ = std::fopen(partial_.c_str(), "w+b");  // read back for the header CRC
-  if (!file_) throw std::runtime_error(partial_.string() + ": cannot write: " + std::strerror(errno));
+  if (!file_) throw ShardWriteError(partial_.string() + ": cannot write: " + std::strerror(errno));
   std::vector<uint8_t> body;
   put_string(body, header_.title);
   put_string(body, header_.show);
@@ -43,7 +45,7 @@ ShardWriter::~ShardWriter() {
 
 void ShardWriter::write(const void* data, size_t size) {
   if (std::fwrite(data, 1, size, file_) != size)
-    throw std::runtime_error(partial_.string() + ": write failed: " + std::strerror(errno));
+    throw ShardWriteError(partial_.string() + ": write failed: " + std::strerror(errno));
   offset_ += size;
 }
 
@@ -89,16 +91,26 @@ void ShardWriter::finish() {
   put<uint32_t>(footer, crc32(index.data(), index.size()));
   if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0 ||
       std::fread(head.data(), 1, head.size(), file_) != head.size())
-    throw std::runtime_error(partial_.string() + ": cannot re-read the header");
+    throw ShardWriteError(partial_.string() + ": cannot re-read the header: " + std::strerror(errno));
   std::fseek(file_, 0, SEEK_END);
   put<uint32_t>(footer, crc32(head.data(), head.size()));
   put_bytes(footer, kEndMagic, 8);
   write(footer.data(), footer.size());
   const bool flushed = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+  const int flush_errno = errno;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (!flushed || !closed) throw std::runtime_error(partial_.string() + ": flushing to disk failed");
-  std::filesystem::rename(partial_, path_);
+  if (!flushed || !closed) {
+    std::error_code ignored;
+    std::filesystem::remove(partial_, ignored);
+    throw ShardWriteError(partial_.string() + ": flushing to disk failed: " + std::strerror(flushed ? errno : flush_errno));
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial_, path_, ec);
+  if (ec) {
+    std::filesystem::remove(partial_, ec);
+    throw ShardWriteError(path_.string() + ": cannot rename the finished shard into place: " + ec.message());
+  }
 }
 
 }  // namespace avflow::media

@@ -5,12 +5,22 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include "libs/media/shard/shard_format.h"
 #include "libs/media/snippet.h"
 
 namespace avflow::media {
+
+// The shard could not be written (a full disk, a file size limit, a folder
+// that cannot be made): the output's fault, not the title's, so prepare
+// fails the run on it instead of skipping the title. Names the file and the
+// system's reason.
+class ShardWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class ShardWriter {
  public:
