@@ -8,54 +8,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <map>
 #include <thread>
 
 #include "libs/model/checkpoint_position.h"
 #include "tests/runtime/cli_fixture.h"
+#include "tests/runtime/quickstart_fixture.h"
 
 using namespace avflow::test;
-
-namespace {
-
-constexpr int kStepsPerEpoch = 4;
-constexpr int kEpochs = 3;
-constexpr int kSteps = kStepsPerEpoch * kEpochs;
-
-struct Row {
-  double loss = 0, lr = 0;
-};
-
-// step -> the last row written for it (a resumed run redoes steps after its
-// checkpoint; its rows come later in the file).
-std::map<int, Row> read_rows(const std::string& path) {
-  std::ifstream in(path);
-  std::map<int, Row> rows;
-  std::string line;
-  auto number = [&](const std::string& key) {
-    const auto at = line.find("\"" + key + "\":");
-    if (at == std::string::npos) throw std::runtime_error(path + ": no " + key + " in " + line);
-    return std::stod(line.substr(at + key.size() + 3));
-  };
-  while (std::getline(in, line)) rows[static_cast<int>(number("step"))] = {number("loss"), number("lr")};
-  return rows;
-}
-
-// avflow run graphs/quickstart.toml over `prepared`, 3 epochs of 4 steps of 8
-// (the batches take their size and the trainer its steps per epoch from the
-// sampler).
-std::vector<std::string> quickstart(const std::string& prepared, const std::string& out) {
-  return {avflow_program(), "run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/quickstart.toml", "--progress", "never",
-          "--set", "sampler.shards=" + prepared, "--set", "reader.dir=" + prepared,
-          "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=32",
-          "--set", "sampler.epochs=" + std::to_string(kEpochs),
-          "--set", "train.epochs=" + std::to_string(kEpochs),
-          "--set", "graph.checkpoints=" + out + "/checkpoints", "--set", "train.checkpoint_every=5",
-          "--set", "log.path=" + out + "/metrics.jsonl", "--set", "plot.path=" + out + "/curves.png"};
-}
-
-}  // namespace
 
 TEST_CASE("the quickstart graph trains, and a SIGKILLed run resumes step for step", "[cli][quickstart][resume]") {
   TempDir dir;

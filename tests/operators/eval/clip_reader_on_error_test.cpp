@@ -59,7 +59,7 @@ TEST_CASE("a test file that does not decode fails the run by default, naming it"
   CHECK_THAT(r.failures[0].str(), Catch::Contains(broken.filename().string()) && Catch::Contains("node 'reader'"));
 }
 
-TEST_CASE("under skip a bad file's clips are left out whole and counted; the other files' views all arrive",
+TEST_CASE("under skip a bad file's clips are left out whole and counted, and the other files' views all arrive",
           "[eval][clips][on_error]") {
   TempDir dir;
   const fs::path root = fs::path(dir.path()) / "ucf101";

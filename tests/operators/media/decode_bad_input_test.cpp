@@ -131,7 +131,7 @@ TEST_CASE("a bad title fails the run by default, naming the title", "[media][bad
                                       Catch::Contains("node 'decode'") && Catch::Contains("on_error"));
 }
 
-TEST_CASE("under skip bad titles are passed over and counted; beyond max_errors the run fails",
+TEST_CASE("under skip bad titles are passed over and counted, and beyond max_errors the run fails",
           "[media][bad_input][on_error]") {
   TempDir dir;
   const auto root = catalogue_with_broken(dir, 2, {"broken_a", "broken_b"});

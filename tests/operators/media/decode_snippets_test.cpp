@@ -103,7 +103,7 @@ TEST_CASE("decode's video and audio ports carry the snippet's tensors", "[media]
   CHECK(a[0].get<Tensor>().sizes() == std::vector<int64_t>{2, 153600});
 }
 
-TEST_CASE("decode reads a catalogue's titles in turn and passes over a bad one", "[media][snippets]") {
+TEST_CASE("decode reads a catalogue's titles in turn and passes over a bad one under skip", "[media][snippets]") {
   TempDir dir;
   const std::filesystem::path root(dir.path());
   std::filesystem::create_directories(root / "movies");
@@ -113,7 +113,7 @@ TEST_CASE("decode reads a catalogue's titles in turn and passes over a bad one",
   write_test_media(root / "tv" / "show" / "e1.webm", small);
   write_test_media(root / "tv" / "show" / "e2.webm", {.seconds = 7.0, .width = 64, .height = 48});
   std::ofstream(root / "movies" / "broken.mkv") << "not a video";
-  auto snippets = decode_snippets("catalogue = \"" + root.string() + "\"\nshort_side = 48");
+  auto snippets = decode_snippets("catalogue = \"" + root.string() + "\"\nshort_side = 48\non_error = \"skip\"");
   std::vector<std::string> got;
   for (const auto& s : snippets) got.push_back(s.title + "#" + std::to_string(s.index) + "/" + s.show);
   CHECK(got == std::vector<std::string>{"a#0/", "show/e1#0/show", "show/e2#0/show", "show/e2#1/show"});

@@ -1,0 +1,61 @@
+// The quickstart graph at a test's size, and its metrics rows, for the CLI
+// tests that train, kill, starve and resume it.
+#pragma once
+
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tests/runtime/cli_fixture.h"
+
+namespace avflow::test {
+
+inline constexpr int kStepsPerEpoch = 4;
+inline constexpr int kEpochs = 3;
+inline constexpr int kSteps = kStepsPerEpoch * kEpochs;
+
+struct Row {
+  double loss = 0, lr = 0;
+};
+
+// step -> the last row written for it (a resumed run redoes steps after its
+// checkpoint; its rows come later in the file).
+inline std::map<int, Row> read_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::map<int, Row> rows;
+  std::string line;
+  auto number = [&](const std::string& key) {
+    const auto at = line.find("\"" + key + "\":");
+    if (at == std::string::npos) throw std::runtime_error(path + ": no " + key + " in " + line);
+    return std::stod(line.substr(at + key.size() + 3));
+  };
+  while (std::getline(in, line)) rows[static_cast<int>(number("step"))] = {number("loss"), number("lr")};
+  return rows;
+}
+
+// avflow run graphs/quickstart.toml over `prepared`, 3 epochs of 4 steps of 8
+// (the batches take their size and the trainer its steps per epoch from the
+// sampler), a checkpoint every 5 steps into OUT/checkpoints.
+inline std::vector<std::string> quickstart(const std::string& prepared, const std::string& out) {
+  return {avflow_program(), "run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/quickstart.toml", "--progress", "never",
+          "--set", "sampler.shards=" + prepared, "--set", "reader.dir=" + prepared,
+          "--set", "sampler.batch_size=8", "--set", "sampler.epoch_snippets=32",
+          "--set", "sampler.epochs=" + std::to_string(kEpochs),
+          "--set", "train.epochs=" + std::to_string(kEpochs),
+          "--set", "graph.checkpoints=" + out + "/checkpoints", "--set", "train.checkpoint_every=5",
+          "--set", "log.path=" + out + "/metrics.jsonl", "--set", "plot.path=" + out + "/curves.png"};
+}
+
+// `args` run with every file it writes limited to `kilobytes` (RLIMIT_FSIZE,
+// with SIGXFSZ ignored so that a write past it fails with EFBIG, as on a
+// full disk, instead of killing the process).
+inline std::vector<std::string> with_file_size_limit(const std::vector<std::string>& args, int kilobytes) {
+  std::vector<std::string> out{"/bin/bash", "-c", "trap '' XFSZ; ulimit -f " + std::to_string(kilobytes) + "; exec \"$@\"",
+                               "with_file_size_limit"};
+  out.insert(out.end(), args.begin(), args.end());
+  return out;
+}
+
+}  // namespace avflow::test
