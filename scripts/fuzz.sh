@@ -64,8 +64,8 @@ for t in "${targets[@]}"; do
     -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "tests/fuzz/corpus/$t" > "$log" 2>&1
   status=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   cov=$(grep -o 'cov: [0-9]*' <<< "$last" | grep -o '[0-9]*' || true)
   ft=$(grep -o 'ft: [0-9]*' <<< "$last" | grep -o '[0-9]*' || true)
   corp=$(grep -o 'corp: [0-9]*' <<< "$last" | grep -o '[0-9]*' || true)
@@ -73,8 +73,8 @@ for t in "${targets[@]}"; do
     result="clean"
   else
     failed=1
-    artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')
-    kind=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer|UndefinedBehaviorSanitizer)[^(]*|runtime error:.*' "$log" | head -1)
+    artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //' || true)
+    kind=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer|UndefinedBehaviorSanitizer)[^(]*|runtime error:.*|Too many open files' "$log" | head -1 || true)
     result="FAILED ($status): ${kind:-see log} ${artifact}"
   fi
   echo "| $t | $seconds | ${execs:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $result |" >> "$table"

@@ -18,6 +18,17 @@ using namespace shard;
 ShardFile::ShardFile(std::filesystem::path path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error(path_.string() + ": cannot open shard: " + std::strerror(errno));
+  // A constructor that throws runs no destructor: the descriptor is closed
+  // here, or every corrupt shard opened would leak one (found by fuzzing).
+  try {
+    load();
+  } catch (...) {
+    ::close(fd_);
+    throw;
+  }
+}
+
+void ShardFile::load() {
   const off_t size = ::lseek(fd_, 0, SEEK_END);
   if (size < static_cast<off_t>(8 + 4 + kFooterBytes)) corrupt("too short to be a shard (" + std::to_string(size) + " bytes)");
   const auto file_size = static_cast<uint64_t>(size);

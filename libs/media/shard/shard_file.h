@@ -37,6 +37,7 @@ class ShardFile {
   // A snippet's decoded frames may take at most this (real ones: a few MB).
   static constexpr uint64_t kMaxSnippetVideoBytes = uint64_t{1} << 30;
 
+  void load();  // footer, index, scenes and header; throws on a corrupt shard
   std::vector<uint8_t> read_at(uint64_t offset, uint64_t bytes) const;
   void check_header() const;
   [[noreturn]] void corrupt(const std::string& why) const;
