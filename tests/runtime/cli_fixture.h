@@ -17,6 +17,23 @@ inline ProcessResult run_avflow(std::vector<std::string> args) {
   return run_process(args);
 }
 
+// avflow run graphs/prepare.toml: every title of the catalogue `data` into
+// shards under `prepared`, its report in `report`.
+inline std::vector<std::string> prepare_command(const std::string& data, const std::string& prepared,
+                                                const std::string& report) {
+  return {avflow_program(), "run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/prepare.toml", "--progress", "never",
+          "--set", "titles.catalogue=" + data, "--set", "titles.split=all", "--set", "prepare.out=" + prepared,
+          "--set", "report.path=" + report};
+}
+
+// A demo catalogue of one movie of `minutes` minutes under `data`; fails the
+// test (REQUIRE) when it cannot be written.
+inline void write_one_movie(const std::string& data, const std::string& minutes) {
+  auto made = run_avflow({"demo-catalogue", data, "--minutes", minutes, "--movies", "1", "--shows", "0"});
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+}
+
 // A small demo catalogue (a 30 s movie and a show of two 30 s episodes)
 // prepared into shards under `dir`; returns the shards' folder. Fails the
 // test (REQUIRE) when either step fails. About 10 s on 2 cores.
@@ -25,9 +42,7 @@ inline std::string prepare_small_demo(const TempDir& dir) {
   auto made = run_avflow({"demo-catalogue", data, "--minutes", "0.5", "--movies", "1", "--shows", "1", "--episodes", "2"});
   INFO(made.err);
   REQUIRE(made.exit_code == 0);
-  auto prep = run_avflow({"run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/prepare.toml", "--progress", "never",
-                          "--set", "titles.catalogue=" + data, "--set", "titles.split=all",
-                          "--set", "prepare.out=" + prepared, "--set", "report.path=" + dir.path() + "/report.jsonl"});
+  auto prep = run_process(prepare_command(data, prepared, dir.path() + "/report.jsonl"));
   INFO(prep.err);
   REQUIRE(prep.exit_code == 0);
   return prepared;

@@ -57,13 +57,8 @@ TEST_CASE("a shard that cannot be written fails prepare naming it, keeps nothing
           "[cli][fault][disk_full]") {
   TempDir dir;
   const std::string data = dir.path() + "/data", prepared = dir.path() + "/prepared";
-  auto made = run_avflow({"demo-catalogue", data, "--minutes", "0.5", "--movies", "1", "--shows", "0"});
-  INFO(made.err);
-  REQUIRE(made.exit_code == 0);
-  const std::vector<std::string> prepare{avflow_program(), "run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/prepare.toml",
-                                         "--progress", "never", "--set", "titles.catalogue=" + data,
-                                         "--set", "titles.split=all", "--set", "prepare.out=" + prepared,
-                                         "--set", "report.path=" + dir.path() + "/report.jsonl"};
+  write_one_movie(data, "0.5");
+  const auto prepare = prepare_command(data, prepared, dir.path() + "/report.jsonl");
   auto full = run_process(with_file_size_limit(prepare, 1024));  // a 30 s title's shard is about 6.5 MB
   INFO(full.err);
   CHECK(full.exit_code != 0);

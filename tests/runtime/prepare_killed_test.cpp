@@ -38,13 +38,8 @@ TEST_CASE("prepare killed mid-title leaves no shard to read, and the rerun write
           "[cli][fault][prepare]") {
   TempDir dir;
   const std::string data = dir.path() + "/data", prepared = dir.path() + "/prepared";
-  auto made = run_avflow({"demo-catalogue", data, "--minutes", "1.5", "--movies", "1", "--shows", "0"});
-  INFO(made.err);
-  REQUIRE(made.exit_code == 0);
-  const std::vector<std::string> prepare{avflow_program(), "run", std::string(AVFLOW_SOURCE_DIR) + "/graphs/prepare.toml",
-                                         "--progress", "never", "--set", "titles.catalogue=" + data,
-                                         "--set", "titles.split=all", "--set", "prepare.out=" + prepared,
-                                         "--set", "report.path=" + dir.path() + "/report.jsonl"};
+  write_one_movie(data, "1.5");
+  const auto prepare = prepare_command(data, prepared, dir.path() + "/report.jsonl");
   {
     BackgroundProcess p(prepare);
     // Killed once the shard is being written: its partial file has grown
