@@ -48,10 +48,8 @@ JpegSize jpeg_size(const uint8_t* data, size_t size) {
 }
 
 void decode_jpeg(const uint8_t* data, size_t size, at::Tensor out) {
-  int w = 0, h = 0, sub = 0, space = 0;
+  const auto [w, h] = jpeg_size(data, size);
   tjhandle d = decompressor();
-  if (tjDecompressHeader3(d, data, static_cast<unsigned long>(size), &w, &h, &sub, &space) != 0)
-    throw std::runtime_error(std::string("corrupt JPEG frame: ") + tjGetErrorStr2(d));
   if (h != out.size(0) || w != out.size(1))
     throw std::runtime_error("JPEG frame of " + std::to_string(w) + "x" + std::to_string(h) + " where the shard says " +
                              std::to_string(out.size(1)) + "x" + std::to_string(out.size(0)));
