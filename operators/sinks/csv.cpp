@@ -14,11 +14,11 @@
 // it. Non-finite values are written as nan, inf and -inf. Each line is
 // flushed as written. A resumed run (avflow run --resume) appends, without a
 // second header.
-#include <cerrno>
-#include <cstring>
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <stdexcept>

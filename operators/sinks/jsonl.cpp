@@ -11,9 +11,9 @@
 // A resumed run (avflow run --resume) appends: rows of the steps it redoes
 // after its checkpoint appear again, the later ones being the resumed run's.
 #include <cerrno>
-#include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "engine/operator.h"
