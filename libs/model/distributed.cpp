@@ -59,6 +59,15 @@ std::shared_ptr<::gloo::transport::Device> gloo_device(const std::string& master
 }
 #endif
 
+// Whether a collective's error says a peer went away (its process died, or
+// the network between them failed) rather than that the call was wrong.
+bool peer_lost(const std::string& message) {
+  for (const char* sign : {"Connection reset by peer", "Connection closed by peer", "Broken pipe", "Timed out",
+                           "timed out", "Connection refused"})
+    if (message.find(sign) != std::string::npos) return true;
+  return false;
+}
+
 // Starts a collective and waits for it; c10d's errors become a
 // DistributedError naming the rank and the operation.
 template <class Start>
@@ -66,7 +75,12 @@ void collective(const Distributed& d, const std::string& what, Start&& start) {
   try {
     start()->wait();
   } catch (const std::exception& e) {
-    fail(d.describe() + ": " + what + " failed: " + message_of(e));
+    const std::string message = message_of(e);
+    fail(d.describe() + ": " + what + " failed: " + message +
+         (peer_lost(message) ? " (another rank has stopped or cannot be reached: its own output, or the "
+                               "launcher's, says which and why; `avflow run --resume` continues from the last "
+                               "checkpoint)"
+                             : ""));
   }
 }
 

@@ -2,6 +2,8 @@
 // small prepared demo catalogue.
 #pragma once
 
+#include <sys/types.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -86,6 +88,14 @@ inline std::string endless_graph(double delay_ms) {
          "[[node]]\nname = \"count\"\nop = \"count\"\nlog_every = 1\n\n"
          "[[edge]]\nfrom = \"tone\"\nto = \"slow\"\n\n"
          "[[edge]]\nfrom = \"slow\"\nto = \"count\"\n";
+}
+
+// The pid `avflow launch` reports for `rank`, read from its "rank R is pid P"
+// line; -1 before that line.
+inline pid_t launched_pid(const std::string& err, int rank) {
+  const std::string key = "avflow launch: rank " + std::to_string(rank) + " is pid ";
+  const size_t at = err.find(key);
+  return at == std::string::npos ? -1 : static_cast<pid_t>(std::stol(err.substr(at + key.size())));
 }
 
 }  // namespace avflow::test

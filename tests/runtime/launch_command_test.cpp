@@ -80,13 +80,6 @@ TEST_CASE("a failed rank stops the others, and launch exits with its code naming
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
-// The pid launch reports for `rank`, read from its "rank R is pid P" line.
-pid_t launched_pid(const std::string& err, int rank) {
-  const std::string key = "avflow launch: rank " + std::to_string(rank) + " is pid ";
-  const size_t at = err.find(key);
-  return at == std::string::npos ? -1 : static_cast<pid_t>(std::stol(err.substr(at + key.size())));
-}
-
 TEST_CASE("a rank killed mid-run makes the running others stop cleanly on SIGTERM", "[cli][launch][signal]") {
   TempDir dir;
   dir.write("g0.toml", endless_graph(5));

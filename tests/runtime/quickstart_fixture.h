@@ -2,12 +2,15 @@
 // tests that train, kill, starve and resume it.
 #pragma once
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "libs/model/checkpoint_position.h"
 #include "tests/runtime/cli_fixture.h"
 
 namespace avflow::test {
@@ -56,6 +59,15 @@ inline std::vector<std::string> with_file_size_limit(const std::vector<std::stri
                                "with_file_size_limit"};
   out.insert(out.end(), args.begin(), args.end());
   return out;
+}
+
+// Polls `checkpoints` until its latest checkpoint is of step `step` or later
+// (or `timeout_s` passes); returns the latest step then.
+inline int64_t wait_for_checkpoint(const std::string& checkpoints, int64_t step, double timeout_s = 120) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (avflow::model::latest_checkpoint_step(checkpoints) < step && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return avflow::model::latest_checkpoint_step(checkpoints);
 }
 
 }  // namespace avflow::test

@@ -6,11 +6,8 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cmath>
-#include <thread>
 
-#include "libs/model/checkpoint_position.h"
 #include "tests/runtime/cli_fixture.h"
 #include "tests/runtime/quickstart_fixture.h"
 
@@ -36,10 +33,7 @@ TEST_CASE("the quickstart graph trains, and a SIGKILLed run resumes step for ste
   const std::string cut = dir.path() + "/cut";
   {
     BackgroundProcess p(quickstart(prepared, cut));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (avflow::model::latest_checkpoint_step(cut + "/checkpoints") < 5 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    REQUIRE(avflow::model::latest_checkpoint_step(cut + "/checkpoints") == 5);
+    REQUIRE(wait_for_checkpoint(cut + "/checkpoints", 5) == 5);
     p.signal(SIGKILL);
     REQUIRE(p.wait(20));
     REQUIRE(p.result().exit_code == -1);  // killed, not finished
