@@ -16,8 +16,10 @@
 // title: snippets, scenes, shots, prepared, reused, failed, seconds,
 // megabytes (scenes and shots are 0 when not detected). A shard is
 // written under NAME.partial and renamed when whole; re-running skips titles
-// whose shard opens cleanly, and redoes half-written or corrupt ones, and
-// ones without scene starts when scenes are asked for. A title
+// whose shard opens cleanly, and redoes half-written or corrupt ones, ones
+// without scene starts when scenes are asked for, and ones whose file was
+// replaced since (its size or modification time differs from the one the
+// shard recorded; a title's file deleted since leaves its shard in use). A title
 // that cannot be decoded is skipped with its reason and counted, and the
 // reason recorded in DIR/<title id>.skipped (removed once the title is
 // prepared), which samplers read to leave the title out. A shard that
@@ -42,6 +44,7 @@
 #include "libs/media/shard/shard_path.h"
 #include "libs/media/shard/shard_writer.h"
 #include "libs/media/snippetizer.h"
+#include "libs/media/source_stamp.h"
 #include "libs/media/title.h"
 
 namespace avflow::ops {
@@ -67,7 +70,7 @@ class Prepare final : public Operator {
     row.step = static_cast<int64_t>(ctx.item());
     double snippets = 0, prepared = 0, reused = 0, failed = 0, bytes = 0;
     Written w;
-    if (auto existing = open_existing(path, ctx.param(kScenes.enabled))) {
+    if (auto existing = open_existing(t, path, ctx.param(kScenes.enabled))) {
       snippets = static_cast<double>(existing->count());
       bytes = static_cast<double>(std::filesystem::file_size(path));
       if (existing->has_scenes()) w.scenes = static_cast<int64_t>(existing->scene_starts().size()) + 1;
@@ -130,7 +133,7 @@ class Prepare final : public Operator {
 
   // A whole shard from an earlier run; a corrupt one is removed to be redone,
   // and so is one written without scene starts when they are wanted.
-  static std::unique_ptr<ShardFile> open_existing(const std::filesystem::path& path, bool want_scenes) {
+  static std::unique_ptr<ShardFile> open_existing(const Title& t, const std::filesystem::path& path, bool want_scenes) {
     std::error_code ec;
     std::filesystem::remove(path.string() + shard::kPartialSuffix, ec);  // half-written by a run that died
     if (!std::filesystem::exists(path)) return nullptr;
@@ -138,6 +141,14 @@ class Prepare final : public Operator {
       auto shard = std::make_unique<ShardFile>(path);
       if (want_scenes && !shard->has_scenes()) {
         AVFLOW_LOG(info) << path.string() << " has no scene starts (written without scene detection): preparing it again";
+        return nullptr;
+      }
+      const auto now = source_stamp(t.uri);
+      if (shard->source() && now && *shard->source() != *now) {
+        AVFLOW_LOG(info) << "title '" << t.id << "': its file changed since " << path.string() << " was written ("
+                         << describe_change(*shard->source(), *now) << "): preparing it again";
+        shard.reset();
+        std::filesystem::remove(path, ec);
         return nullptr;
       }
       return shard;
@@ -150,6 +161,7 @@ class Prepare final : public Operator {
 
   static Written write_shard(const Context& ctx, const Title& t, const std::filesystem::path& path) {
     DecodeSettings settings = kDecode.settings(ctx);
+    const auto source = source_stamp(t.uri);  // before reading: a file replaced meanwhile is redone next time
     MediaDecoder decoder(t.uri, settings);
     if (!decoder.has_video()) throw std::runtime_error("has no video track");
     if (!decoder.has_audio()) throw std::runtime_error("has no audio track");
@@ -164,6 +176,7 @@ class Prepare final : public Operator {
     h.channels = static_cast<uint32_t>(settings.channels);
     h.jpeg_quality = static_cast<uint32_t>(ctx.param(kQuality));
     ShardWriter writer(path, h);
+    if (source) writer.set_source(*source);
     Snippetizer snippets(decoder, settings, ctx.param(kDecode.frames), t.id, t.show);
     std::optional<scene::SceneDetector> scenes;
     if (ctx.param(kScenes.enabled)) scenes.emplace(kScenes.rule(ctx, settings.fps));

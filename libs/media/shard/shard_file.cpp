@@ -55,15 +55,25 @@ void ShardFile::load() {
       corrupt("snippet " + std::to_string(i) + " lies outside the records");
     index_.push_back(e);
   }
-  if (ix.remaining() >= 8 && std::memcmp(ix.take(4), kScenesTag, 4) == 0) {
-    const auto scenes = ix.get<uint32_t>();
-    int64_t previous = 0;
-    for (uint32_t i = 0; i < scenes; ++i) {
-      const int64_t s = ix.get<uint32_t>();
-      if (s <= previous || s >= static_cast<int64_t>(m)) corrupt("scene boundary " + std::to_string(s) + " out of order");
-      scene_starts_.push_back(previous = s);
+  while (ix.remaining() > 0) {
+    const uint8_t* tag = ix.take(4);
+    if (std::memcmp(tag, kScenesTag, 4) == 0 && !has_scenes_) {
+      const auto scenes = ix.get<uint32_t>();
+      int64_t previous = 0;
+      for (uint32_t i = 0; i < scenes; ++i) {
+        const int64_t s = ix.get<uint32_t>();
+        if (s <= previous || s >= static_cast<int64_t>(m)) corrupt("scene boundary " + std::to_string(s) + " out of order");
+        scene_starts_.push_back(previous = s);
+      }
+      has_scenes_ = true;
+    } else if (std::memcmp(tag, kSourceTag, 4) == 0 && !source_) {
+      SourceStamp stamp;
+      stamp.bytes = ix.get<uint64_t>();
+      stamp.modified_ns = ix.get<int64_t>();
+      source_ = stamp;
+    } else {
+      corrupt("unknown or repeated section after the index");
     }
-    has_scenes_ = true;
   }
 
   const uint64_t header_end = index_.empty() ? index_offset : index_.front().offset;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "libs/media/shard/shard_format.h"
@@ -26,6 +27,9 @@ class ShardFile {
   // the first. has_scenes() false for a shard written without detection.
   bool has_scenes() const { return has_scenes_; }
   const std::vector<int64_t>& scene_starts() const { return scene_starts_; }
+  // The title's file as prepare read it; empty for a title that is not a
+  // local file, and for shards written before prepare recorded it.
+  const std::optional<shard::SourceStamp>& source() const { return source_; }
   const std::filesystem::path& path() const { return path_; }
 
   // Snippet m with decoded frames and its PCM.
@@ -48,6 +52,7 @@ class ShardFile {
   std::vector<shard::IndexEntry> index_;
   std::vector<int64_t> scene_starts_;
   bool has_scenes_ = false;
+  std::optional<shard::SourceStamp> source_;
 };
 
 }  // namespace avflow::media

@@ -82,6 +82,11 @@ void ShardWriter::finish() {
     put<uint32_t>(index, static_cast<uint32_t>(scene_starts_.size()));
     for (int64_t s : scene_starts_) put<uint32_t>(index, static_cast<uint32_t>(s));
   }
+  if (source_) {
+    put_bytes(index, kSourceTag, 4);
+    put<uint64_t>(index, source_->bytes);
+    put<int64_t>(index, source_->modified_ns);
+  }
   const uint64_t index_offset = offset_;
   write(index.data(), index.size());
   // The header's CRC covers everything from the magic to the first record.

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -41,6 +42,10 @@ class ShardWriter {
     has_scenes_ = true;
   }
 
+  // The title's file as prepare read it (source_stamp.h); shards of titles
+  // that are not local files have none.
+  void set_source(shard::SourceStamp stamp) { source_ = stamp; }
+
   // Writes index and footer, flushes to disk and renames into place.
   void finish();
 
@@ -55,6 +60,7 @@ class ShardWriter {
   std::vector<uint8_t> record_;
   std::vector<int64_t> scene_starts_;
   bool has_scenes_ = false;
+  std::optional<shard::SourceStamp> source_;
 };
 
 }  // namespace avflow::media

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <vector>
 
@@ -37,6 +38,14 @@ Snippet small_snippet(int64_t m) {
   s.video = Tensor(at::full({2, 16, 16, 3}, 40 * (m + 1), at::kByte));
   s.audio = Tensor(at::zeros({800}, at::kFloat));
   return s;
+}
+
+// A whole shard of `snippets` small snippets; `extra` adds to it before it is sealed.
+void write_small_shard(const fs::path& p, int snippets, const std::function<void(ShardWriter&)>& extra = nullptr) {
+  ShardWriter w(p, small_header());
+  for (int m = 0; m < snippets; ++m) w.add(small_snippet(m));
+  if (extra) extra(w);
+  w.finish();
 }
 
 std::vector<uint8_t> bytes_of(const fs::path& p) {
@@ -79,12 +88,7 @@ TEST_CASE("a shard whose header claims frames too large to decode is refused whe
 TEST_CASE("an index entry whose offset and size wrap around is refused, not read", "[media][shards][hostile]") {
   test::TempDir dir;
   const fs::path p = fs::path(dir.path()) / "film.avshard";
-  {
-    ShardWriter w(p, small_header());
-    w.add(small_snippet(0));
-    w.add(small_snippet(1));
-    w.finish();
-  }
+  write_small_shard(p, 2);
   REQUIRE(ShardFile(p).count() == 2);
   rewrite_first_entry(p, ~uint64_t{0} - 7, 64);  // offset + bytes wraps to 56
   CHECK_THROWS_WITH(ShardFile(p), Catch::Contains("film.avshard") && Catch::Contains("lies outside the records"));
@@ -94,11 +98,7 @@ TEST_CASE("a record shorter than its frames say is refused before its frames are
           "[media][shards][hostile]") {
   test::TempDir dir;
   const fs::path p = fs::path(dir.path()) / "film.avshard";
-  {
-    ShardWriter w(p, small_header());
-    w.add(small_snippet(0));
-    w.finish();
-  }
+  write_small_shard(p, 1);
   const ShardFile whole(p);
   const auto entry = whole.record(0);
   rewrite_first_entry(p, entry.offset, 6);  // the first frame's length and two bytes of it
@@ -114,6 +114,35 @@ TEST_CASE("a record shorter than its frames say is refused before its frames are
   write_bytes(p, b);
   const ShardFile cut(p);
   CHECK_THROWS_WITH(cut.read(0), Catch::Contains("film.avshard") && Catch::Contains("snippet 0"));
+}
+
+TEST_CASE("the sections after the index read back, and an unknown one is refused", "[media][shards][hostile]") {
+  test::TempDir dir;
+  const fs::path p = fs::path(dir.path()) / "film.avshard";
+  write_small_shard(p, 2, [](ShardWriter& w) {
+    w.set_scene_starts({1});
+    w.set_source({123456789, 1796450000123456789});
+  });
+  {
+    const ShardFile whole(p);
+    CHECK(whole.scene_starts() == std::vector<int64_t>{1});
+    REQUIRE(whole.source().has_value());
+    CHECK(whole.source()->bytes == 123456789);
+    CHECK(whole.source()->modified_ns == 1796450000123456789);
+  }
+  // The source section's tag renamed, the index re-sealed: a section this
+  // reader does not know is refused rather than skipped over.
+  std::vector<uint8_t> b = bytes_of(p);
+  const size_t foot = b.size() - shard::kFooterBytes;
+  const size_t tag = foot - 16 - 4;
+  REQUIRE(std::memcmp(b.data() + tag, shard::kSourceTag, 4) == 0);
+  std::memcpy(b.data() + tag, "JUNK", 4);
+  uint64_t index_offset = 0;
+  std::memcpy(&index_offset, b.data() + foot, 8);
+  const uint32_t crc = crc32(b.data() + index_offset, foot - index_offset);
+  std::memcpy(b.data() + foot + 8, &crc, 4);
+  write_bytes(p, b);
+  CHECK_THROWS_WITH(ShardFile(p), Catch::Contains("film.avshard") && Catch::Contains("unknown or repeated section"));
 }
 
 TEST_CASE("opening a corrupt shard keeps no file descriptor open", "[media][shards][hostile]") {

@@ -11,6 +11,7 @@
 #include "libs/media/shard/shard_file.h"
 #include "libs/media/snippet.h"
 #include "libs/media/snippet_request.h"
+#include "libs/media/source_stamp.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/media_fixtures.h"
@@ -117,6 +118,35 @@ TEST_CASE("re-running prepare reuses whole shards and redoes half-written or cor
   CHECK(scalar(redo[0], "prepared") == 1);
   CHECK(ShardFile(file).count() == 2);
   CHECK_FALSE(fs::exists(out / "film.avshard.partial"));
+}
+
+TEST_CASE("re-running prepare redoes a title whose file was replaced, and keeps the shard of one deleted",
+          "[media][shards]") {
+  TempDir dir;
+  const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
+  const fs::path film = data / "movies" / "film.webm", file = out / "film.avshard";
+  // A manifest names the title, so it stays in the catalogue once its file is gone.
+  const fs::path manifest = dir.write("data/catalogue.toml", "[[title]]\nid = \"film\"\npath = \"movies/film.webm\"\n");
+  prepare(manifest, out);
+  REQUIRE(ShardFile(file).source() == source_stamp(film.string()));
+  REQUIRE(ShardFile(file).count() == 2);
+
+  // Replaced as a user replaces a file (a shorter re-encode renamed over it).
+  write_test_media(data / "film-new.webm", {.seconds = 4.0, .width = 192, .height = 108});
+  fs::rename(data / "film-new.webm", film);
+  auto redo = prepare(manifest, out);
+  CHECK(scalar(redo[0], "prepared") == 1);
+  CHECK(scalar(redo[0], "reused") == 0);
+  CHECK(ShardFile(file).count() == 1);
+  CHECK(ShardFile(file).source() == source_stamp(film.string()));
+  CHECK(scalar(prepare(manifest, out)[0], "reused") == 1);  // unchanged since: left alone
+
+  // Deleted: the shard holds all training needs, so it stays in use.
+  fs::remove(film);
+  const auto written = fs::last_write_time(file);
+  auto kept = prepare(manifest, out);
+  CHECK(scalar(kept[0], "reused") == 1);
+  CHECK(fs::last_write_time(file) == written);
 }
 
 TEST_CASE("shard_reader serves (title, m) requests and names a missing shard", "[media][shards]") {
