@@ -4,6 +4,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -46,11 +47,22 @@ struct Stream {
   GstElement* sink = nullptr;
   std::deque<Chunk> chunks;
   double buffered_s = 0;  // media seconds waiting in `chunks`
+  double peak_buffered_s = 0;
   bool eos = false;
   bool started = false;   // first buffer seen (alignment done)
   int64_t next_index = 0; // video: frame index expected next; audio: samples delivered so far
   size_t front_offset = 0;  // audio: samples of chunks.front() already read
+  Clock::time_point last_push{};  // when the pipeline last handed this stream a buffer
+  // Units (frames, samples) handed to the caller, and dropped unread (a live
+  // source the caller fell behind): the front of `chunks` is unit taken + skipped.
+  int64_t taken = 0, skipped = 0;
+  int64_t discard_before = 0;  // audio: samples before this position are not wanted
 };
+
+// A stream that has handed over nothing for this long while the caller waits
+// for it is stalled (the demuxer may be stuck behind the other stream's data),
+// not merely slower to decode.
+constexpr auto kStalledAfter = std::chrono::milliseconds(250);
 
 }  // namespace
 
@@ -200,14 +212,76 @@ struct MediaDecoder::State {
       push_frame(s, data, t, arrived);
     else
       push_audio(s, data, t);
-    last_progress = Clock::now();
+    last_progress = s.last_push = Clock::now();
+    if (live) {
+      // A live source cannot wait for the caller: what it sends meanwhile
+      // piles up upstream (the jitter buffer, the server), without bound and
+      // ever older. Drop the oldest instead, so the caller gets the newest.
+      drop_behind(kind);
+      s.peak_buffered_s = std::max(s.peak_buffered_s, s.buffered_s);
+      cv.notify_all();
+      return GST_FLOW_OK;
+    }
+    if (kind == kAudio) discard_audio();  // after skip_audio_to(), samples still to come
+    s.peak_buffered_s = std::max(s.peak_buffered_s, s.buffered_s);
     cv.notify_all();
-    // Back-pressure: wait while this stream is far enough ahead, unless the
-    // caller is waiting for the other stream (which may sit behind this one
-    // in the container).
-    const auto other = kind == kVideo ? kAudio : kVideo;
-    cv.wait(lock, [&] { return stopping || s.buffered_s < settings.max_buffered_s || waiting_for == other; });
+    // Back-pressure: wait while this stream is far enough ahead. The caller
+    // waiting for the other stream is no reason to go on while that stream
+    // still flows: it is only slower to decode (video, mostly), and running
+    // ahead of it would buffer this stream without bound, ~1.4 MB a minute
+    // of a film. Only when it has stalled (its data may sit behind this
+    // stream's in the container, and the demuxer can reach it only through
+    // ours) does this stream keep flowing.
+    const Stream& other = streams[kind == kVideo ? kAudio : kVideo];
+    const StreamKind other_kind = kind == kVideo ? kAudio : kVideo;
+    auto may_go_on = [&] {
+      if (stopping || s.buffered_s < settings.max_buffered_s) return true;
+      return waiting_for == other_kind && (other.eos || Clock::now() - other.last_push >= kStalledAfter);
+    };
+    while (!may_go_on()) cv.wait_for(lock, std::chrono::milliseconds(50));
     return stopping ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
+
+  // Live sources: video beyond max_buffered_s loses its oldest frames, and the
+  // audio of their time goes with them; audio is dropped on its own only
+  // beyond twice that (it may run ahead of the video it belongs to).
+  void drop_behind(StreamKind kind) {
+    Stream& v = streams[kVideo];
+    Stream& a = streams[kAudio];
+    const double frame_s = static_cast<double>(fps_d) / fps_n;
+    if (kind == kVideo) {
+      while (v.buffered_s > settings.max_buffered_s && v.chunks.size() > 1) {
+        v.chunks.pop_front();
+        v.buffered_s -= frame_s;
+        ++v.skipped;
+      }
+      const int64_t front = v.taken + v.skipped;
+      const auto start = static_cast<int64_t>(
+          std::llround(static_cast<double>(front) * frame_s * static_cast<double>(settings.sample_rate)));
+      a.discard_before = std::max(a.discard_before, start);
+    } else if (a.buffered_s > 2 * settings.max_buffered_s) {
+      const auto excess = static_cast<int64_t>((a.buffered_s - settings.max_buffered_s) *
+                                               static_cast<double>(settings.sample_rate));
+      a.discard_before = std::max(a.discard_before, a.taken + a.skipped + excess);
+    }
+    discard_audio();
+  }
+
+  // Drops buffered audio before discard_before.
+  void discard_audio() {
+    Stream& a = streams[kAudio];
+    const auto rate = static_cast<double>(settings.sample_rate);
+    while (!a.chunks.empty() && a.taken + a.skipped < a.discard_before) {
+      const int64_t left = a.chunks.front().data.size(0) - static_cast<int64_t>(a.front_offset);
+      const int64_t n = std::min(left, a.discard_before - (a.taken + a.skipped));
+      a.skipped += n;
+      a.buffered_s -= static_cast<double>(n) / rate;
+      a.front_offset += static_cast<size_t>(n);
+      if (n == left) {
+        a.chunks.pop_front();
+        a.front_offset = 0;
+      }
+    }
   }
 
   // When a sample's data arrived. A live source stamps a buffer with the
@@ -448,14 +522,34 @@ std::optional<MediaDecoder::TimedFrame> MediaDecoder::next_timed_frame() {
   if (!v.sink) return std::nullopt;
   s_->wait(lock, kVideo, [&] { return !v.chunks.empty() || v.eos; });
   if (v.chunks.empty()) return std::nullopt;
-  TimedFrame frame{std::move(v.chunks.front().data), v.chunks.front().arrived};
+  TimedFrame frame{std::move(v.chunks.front().data), v.chunks.front().arrived, v.taken + v.skipped};
   v.chunks.pop_front();
+  ++v.taken;
   v.buffered_s -= static_cast<double>(s_->fps_d) / s_->fps_n;
   s_->cv.notify_all();
   return frame;
 }
 
 bool MediaDecoder::live() const { return s_->live; }
+
+MediaDecoder::ReadAhead MediaDecoder::peak_read_ahead() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return {s_->streams[kVideo].peak_buffered_s, s_->streams[kAudio].peak_buffered_s};
+}
+
+int64_t MediaDecoder::audio_position() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  const Stream& a = s_->streams[kAudio];
+  return std::max(a.taken + a.skipped, a.discard_before);
+}
+
+void MediaDecoder::skip_audio_to(int64_t position) {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  Stream& a = s_->streams[kAudio];
+  a.discard_before = std::max(a.discard_before, position);
+  s_->discard_audio();
+  s_->cv.notify_all();
+}
 
 at::Tensor MediaDecoder::read_audio(int64_t samples) {
   const int channels = s_->settings.channels;
@@ -473,6 +567,7 @@ at::Tensor MediaDecoder::read_audio(int64_t samples) {
     out.slice(0, filled, filled + take).copy_(front.slice(0, offset, offset + take));
     filled += take;
     a.front_offset += static_cast<size_t>(take);
+    a.taken += take;
     a.buffered_s -= static_cast<double>(take) / static_cast<double>(s_->settings.sample_rate);
     if (static_cast<int64_t>(a.front_offset) == front.size(0)) {
       a.chunks.pop_front();

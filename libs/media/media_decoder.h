@@ -10,8 +10,10 @@
 // is gap-free (audiorate fills gaps with silence). Both streams are pulled by
 // the caller at its own pace: each stream buffers at most `max_buffered_s`
 // seconds ahead of it, except that a stream keeps flowing while the caller
-// waits for the other one (the container's interleave decides how far they
-// drift), so a two-hour title decodes in bounded memory without deadlock.
+// waits for the other one and that one has stalled (its data behind this
+// one's in the container), so a two-hour title decodes in bounded memory
+// without deadlock. A live source is never held back: its oldest data is
+// dropped instead (see audio_position()).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -72,15 +74,34 @@ class MediaDecoder {
   // udp://) that is when its data reached the pipeline, as the pipeline's
   // clock stamped it (its running time), so time spent in the jitter buffer,
   // the decoder and the read-ahead (a caller that lags) counts; from other sources, when it left
-  // the decoder. Never later than the call.
+  // the decoder. Never later than the call. `index` is k: consecutive, except
+  // from a live source that the caller fell behind (below).
   struct TimedFrame {
     at::Tensor pixels;
     std::chrono::steady_clock::time_point arrived;
+    int64_t index = 0;
   };
   std::optional<TimedFrame> next_timed_frame();
 
   // Whether the source is live (it plays at its own pace and cannot preroll).
   bool live() const;
+
+  // The most media seconds each stream has held for the caller so far: what
+  // decoding a title costs in memory beyond one snippet, whatever its length
+  // (about max_buffered_s, plus one buffer, while the other stream flows).
+  struct ReadAhead {
+    double video_s = 0, audio_s = 0;
+  };
+  ReadAhead peak_read_ahead() const;
+
+  // A live source does not wait for a caller that falls behind: once a
+  // stream holds max_buffered_s, its oldest frames are dropped, with the
+  // audio of their time, so the caller always gets the newest (frame indices
+  // and the audio position jump; memory and the age of what is read stay
+  // bounded). audio_position() is the sample read_audio returns next;
+  // skip_audio_to(j) drops the audio before sample j.
+  int64_t audio_position() const;
+  void skip_audio_to(int64_t position);
 
   // The next `samples` samples, float32 [samples, channels]; fewer (maybe 0)
   // only at end of stream. Sample j of the stream is at time start_s + j / rate

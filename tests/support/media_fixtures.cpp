@@ -11,8 +11,13 @@ namespace avflow::test {
 
 std::filesystem::path write_test_media(const std::filesystem::path& file, const MediaSpec& spec) {
   media::ensure_gstreamer();
-  const bool avi = file.extension() == ".avi";  // MJPEG + PCM, as cameras and the RTSP test server use
-  std::string desc = std::string(avi ? "avimux" : "webmmux") + " name=mux ! filesink location=\"" + file.string() + "\" ";
+  // MJPEG + PCM, as cameras and the RTSP test server use; in QuickTime with
+  // the streams stored in runs of interleave_s each.
+  const bool mov = file.extension() == ".mov";
+  const bool avi = file.extension() == ".avi" || mov;
+  const std::string mux =
+      mov ? "qtmux interleave-time=" + std::to_string(std::llround(spec.interleave_s * 1e9)) : avi ? "avimux" : "webmmux";
+  std::string desc = mux + " name=mux ! filesink location=\"" + file.string() + "\" ";
   if (spec.video) {
     const long frames = std::lround(spec.seconds * spec.fps);
     desc += "videotestsrc num-buffers=" + std::to_string(frames) + " pattern=ball ! video/x-raw,width=" +

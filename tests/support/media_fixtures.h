@@ -15,9 +15,10 @@ struct MediaSpec {
   double tone_hz = 440.0;                   // audio source (audiotestsrc, a sine)
   bool video = true, audio = true;
   double drop_probability = 0.0;            // > 0: frames dropped at random, a variable frame rate
+  double interleave_s = 0.25;               // .mov: media seconds of one stream stored between the other's
 };
 
-// Writes `file` (.webm or .avi) and returns its path; throws std::runtime_error with
+// Writes `file` (.webm: VP8 + Vorbis; .avi or .mov: MJPEG + PCM) and returns its path; throws std::runtime_error with
 // GStreamer's message when the pipeline fails.
 std::filesystem::path write_test_media(const std::filesystem::path& file, const MediaSpec& spec = {});
 
