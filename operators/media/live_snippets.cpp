@@ -34,7 +34,12 @@
 // drop is logged with the URI and the reason, and the source reconnects with
 // exponential back-off; it never ends on a hiccup unless exit_on_end = true
 // (files, tests: the end of the stream ends the run) or max_reconnects
-// attempts failed (then the run fails, naming the URI). Stream time keeps
+// attempts failed (then the run fails, naming the URI). A graph slower than
+// the stream does not make it queue: the decoder drops the oldest frames and
+// their audio once it holds max(4 s, two snippets), and the window starts
+// again after the jump, so snippets stay contiguous and current, their
+// stream times honest, and memory bounded however long the run (logged once,
+// and the skipped total at the end). Stream time keeps
 // increasing across reconnects: a new connection starts where the last one
 // stopped plus the time the stream was away. A cancelled run (Ctrl-C) stops
 // it within a fraction of a second, also while it waits for data.
@@ -90,6 +95,7 @@ class LiveSnippets final : public Operator {
                   not_empty(kUri, "name the stream (--set NODE.uri=rtsp://...)"));
 
   void open(Context& ctx) override {
+    node_ = ctx.node();
     uri_ = ctx.param(kUri);
     frames_ = ctx.param(kFrames);
     hop_ = ctx.param(kHop);
@@ -135,6 +141,9 @@ class LiveSnippets final : public Operator {
   }
 
   void close(CloseReason) override {
+    if (skipped_frames_ > 0)
+      AVFLOW_LOG(info) << node_ << ": skipped " << skipped_frames_ << " frame(s) ("
+                       << static_cast<double>(skipped_frames_) / fps_ << " s of stream) the graph was too slow to take";
     decoder_.reset();
     ctx_ = nullptr;
   }
@@ -209,15 +218,48 @@ class LiveSnippets final : public Operator {
   }
 
   // One frame and its audio into the buffers; false at the end of the stream.
+  // The sample at which frame k of this connection starts.
+  int64_t sample_of(int64_t k) const {
+    return std::llround(static_cast<double>(k) * static_cast<double>(settings_.sample_rate) / fps_);
+  }
+
+  // Frames the decoder dropped because the graph fell behind the stream:
+  // the window starts again at frame k, so that a snippet never spans a jump.
+  void jump_to(int64_t k) {
+    skipped_frames_ += k - conn_frames_;
+    if (!warned_behind_) {
+      AVFLOW_LOG(warn) << node_ << ": the graph is slower than " << uri_
+                       << "; frames it cannot take are skipped, so that it gets the newest";
+      warned_behind_ = true;
+    }
+    frames_buf_.clear();
+    audio_buf_.clear();
+    times_.clear();
+    conn_frames_ = k;
+    conn_samples_ = sample_of(k);
+  }
+
   bool read_frame() {
     std::optional<MediaDecoder::TimedFrame> timed = decoder_->next_timed_frame();
     if (!timed) return false;
+    if (timed->index < conn_frames_) return true;  // its sound was dropped (below): skip it
+    if (timed->index > conn_frames_) jump_to(timed->index);
+    if (settings_.audio && decoder_->has_audio()) {
+      // Audio dropped past this frame's start: the frame has no sound left;
+      // go on from the first frame that has.
+      const int64_t audio_at = decoder_->audio_position();
+      if (audio_at > conn_samples_) {
+        int64_t k = conn_frames_;
+        while (sample_of(k) < audio_at) ++k;
+        jump_to(k);
+        return true;  // nothing to keep from this frame
+      }
+    }
     at::Tensor frame = std::move(timed->pixels);
     const auto arrived = timed->arrived;
     at::Tensor pcm;
     if (settings_.audio) {
-      const auto rate = static_cast<double>(settings_.sample_rate);
-      const auto until = static_cast<int64_t>(std::llround(static_cast<double>(conn_frames_ + 1) * rate / fps_));
+      const int64_t until = sample_of(conn_frames_ + 1);
       const int64_t want = until - conn_samples_;
       if (decoder_->has_audio()) {
         pcm = decoder_->read_audio(want).reshape({-1});
@@ -275,6 +317,9 @@ class LiveSnippets final : public Operator {
 
   std::unique_ptr<MediaDecoder> decoder_;
   int64_t conn_frames_ = 0, conn_samples_ = 0;  // read on the current connection
+  std::string node_;
+  int64_t skipped_frames_ = 0;                  // dropped because the graph fell behind
+  bool warned_behind_ = false;
   std::deque<at::Tensor> frames_buf_, audio_buf_;
   std::deque<double> times_;  // stream time of each buffered frame
   Clock::time_point last_arrival_;

@@ -1,7 +1,9 @@
 // graphs/live_eval.toml against a real RTSP server on 127.0.0.1: results
 // arrive in stream-time order, also over HTTP; the server is killed and
 // restarted mid-stream and the run logs the drop, reconnects and goes on;
-// SIGTERM ends it with exit code 0 and the latency statistics.
+// SIGTERM ends it with exit code 0 and the latency statistics. A graph
+// slower than the stream gets current snippets: the source skips what the
+// graph cannot take instead of letting it queue.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -30,17 +32,18 @@ struct Result {
   long index = 0;
   double start = 0, end = 0;
   long reconnects = 0;
+  double latency_ms = 0;
 };
 
 std::vector<Result> read_results(const std::string& path) {
   static const std::regex row(
-      R"re(\{"index":(\d+),"start":([-0-9.e+]+),"end":([-0-9.e+]+),"reconnects":(\d+),"latency_ms":.*"top":\[\{"class":".*)re");
+      R"re(\{"index":(\d+),"start":([-0-9.e+]+),"end":([-0-9.e+]+),"reconnects":(\d+),"latency_ms":([-0-9.e+]+).*"top":\[\{"class":".*)re");
   std::vector<Result> out;
   std::istringstream in(slurp(path));
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
     if (!std::regex_match(line, m, row)) continue;
-    out.push_back({std::stol(m[1]), std::stod(m[2]), std::stod(m[3]), std::stol(m[4])});
+    out.push_back({std::stol(m[1]), std::stod(m[2]), std::stod(m[3]), std::stol(m[4]), std::stod(m[5])});
   }
   return out;
 }
@@ -58,11 +61,13 @@ bool wait_for_results(const std::string& path, double timeout_s, Pred pred) {
 
 std::string helper(const std::string& name) { return std::string(AVFLOW_TEST_HELPER_DIR) + "/" + name; }
 
-// Starts the RTSP server on `port`, retrying while the port is not yet free.
-std::unique_ptr<BackgroundProcess> start_server(int port, const std::string& file) {
+// Starts the RTSP server on `port` serving `source` ({"--file", CLIP} or
+// {"--endless"}), retrying while the port is not yet free.
+std::unique_ptr<BackgroundProcess> start_server(int port, const std::vector<std::string>& source) {
   for (int attempt = 0; attempt < 10; ++attempt) {
-    auto server = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{helper("rtsp_test_server"), "--port", std::to_string(port), "--file", file});
+    std::vector<std::string> argv{helper("rtsp_test_server"), "--port", std::to_string(port)};
+    argv.insert(argv.end(), source.begin(), source.end());
+    auto server = std::make_unique<BackgroundProcess>(argv);
     if (server->wait_for_stderr("serving rtsp://", 5)) return server;
     server.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -118,7 +123,7 @@ TEST_CASE("live_eval classifies an RTSP stream, survives a server restart and st
   REQUIRE(run_process({helper("tiny_classifier"), classifier, "3"}).exit_code == 0);
 
   const int port = avflow::cli::free_local_port();
-  auto server = start_server(port, clip);
+  auto server = start_server(port, {"--file", clip});
   REQUIRE(server);
 
   const std::string results = dir.path() + "/results.jsonl";
@@ -148,7 +153,7 @@ TEST_CASE("live_eval classifies an RTSP stream, survives a server restart and st
   server->signal(SIGKILL);
   server->wait(10);
   REQUIRE(run.wait_for_stderr("dropped", 30));
-  server = start_server(port, clip);
+  server = start_server(port, {"--file", clip});
   REQUIRE(server);
   REQUIRE(run.wait_for_stderr("reconnected to rtsp://127.0.0.1:" + std::to_string(port), 40));
   CHECK(wait_for_results(results, 40, [&](const std::vector<Result>& r) {
@@ -169,5 +174,58 @@ TEST_CASE("live_eval classifies an RTSP stream, survives a server restart and st
     CHECK(rows[i].index == rows[i - 1].index + 1);
     CHECK(rows[i].start > rows[i - 1].start);
     CHECK(rows[i].end > rows[i].start);
+  }
+}
+
+TEST_CASE("a graph slower than a live stream gets current snippets, not an ever older queue", "[live][cli][memory]") {
+  TempDir dir;
+  const std::string classifier = dir.path() + "/classifier";
+  REQUIRE(run_process({helper("tiny_classifier"), classifier, "3"}).exit_code == 0);
+  const int port = avflow::cli::free_local_port();
+  auto server = start_server(port, {"--endless"});
+  REQUIRE(server);
+
+  // live_eval with a 2 s stage before the classifier: the graph takes a
+  // snippet every 2 s while the stream makes one every 0.8 s (hop 4 at 5 fps).
+  std::string graph = slurp(std::string(AVFLOW_SOURCE_DIR) + "/graphs/live_eval.toml");
+  const std::string edge = "[[edge]]\nfrom = \"normalize.out\"\nto = \"classify.input\"";
+  REQUIRE(graph.find(edge) != std::string::npos);
+  graph.replace(graph.find(edge), edge.size(),
+                "[[node]]\nname = \"slow\"\nop = \"throttle\"\ndelay_ms = 2000\n\n"
+                "[[edge]]\nfrom = \"normalize.out\"\nto = \"slow.in\"\n\n"
+                "[[edge]]\nfrom = \"slow.out\"\nto = \"classify.input\"");
+  const std::string results = dir.path() + "/results.jsonl";
+  BackgroundProcess run({avflow_program(), "run", dir.write("slow_eval.toml", graph), "--progress", "never",
+                         "--set", "graph.max_in_flight=2",
+                         "--set", "source.uri=rtsp://127.0.0.1:" + std::to_string(port) + "/stream",
+                         "--set", "source.hop=4", "--set", "source.short_side=64", "--set", "source.audio=true",
+                         "--set", "classify.classifier=" + classifier, "--set", "results.path=" + results,
+                         "--set", "results.port=-1"});
+  const auto started = std::chrono::steady_clock::now();
+  INFO(run.stderr_so_far());
+  // 30 s: a queue would have made the last results ~20 s old by then.
+  REQUIRE(wait_for_results(results, 60, [&](const std::vector<Result>& r) {
+    return std::chrono::steady_clock::now() - started > std::chrono::seconds(30) && r.size() >= 8;
+  }));
+  run.signal(SIGTERM);
+  REQUIRE(run.wait(30));
+  const std::string err = run.result().err;
+  INFO(err);
+  CHECK(run.result().exit_code == 0);
+  CHECK(err.find("source: the graph is slower than rtsp://127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  CHECK(err.find("the graph was too slow to take") != std::string::npos);
+
+  const auto rows = read_results(results);
+  REQUIRE(rows.size() >= 8);
+  // What the source holds is bounded (its read-ahead, max(4 s, two
+  // snippets) = 6.4 s, and the two snippets in flight at 2 s each), so the
+  // age of a result is too, however long the run.
+  for (const Result& r : rows) CHECK(r.latency_ms < 15000);
+  // Stream time keeps pace with the clock, in snippets that stay whole.
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  CHECK(rows.back().start > 0.5 * elapsed);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i].start > rows[i - 1].start);
+    CHECK(rows[i].end - rows[i].start == Approx(3.2).margin(1e-6));
   }
 }

@@ -1,7 +1,8 @@
 // MediaDecoder::next_timed_frame on a live RTSP stream (the test helper
 // server on 127.0.0.1): a frame's arrival is when its data reached the
 // pipeline, not when the caller took it, so frames left unread keep the time
-// they arrived (live latency counts a lagging graph). jitter_buffer_ms
+// they arrived (live latency counts a lagging graph); beyond the read-ahead
+// the oldest are dropped, so a caller that lags gets the newest. jitter_buffer_ms
 // reaches rtspsrc. A file is not live: its frames arrive when they leave the
 // decoder.
 #include <ATen/ATen.h>
@@ -127,27 +128,33 @@ TEST_CASE("frames of a live stream left unread keep the time they arrived", "[me
   CHECK(latest <= 1.5);
 }
 
-TEST_CASE("live frames that wait upstream of a full read-ahead keep the time they arrived", "[media][live][arrival]") {
+TEST_CASE("a live source left unread drops its oldest frames instead of queueing them", "[media][live][arrival]") {
   LiveServer server;
   REQUIRE(server.process);
   DecodeSettings settings = live_settings(200);
-  settings.max_buffered_s = 0.6;  // 3 frames: the rest of a pause waits in the pipeline
+  settings.max_buffered_s = 0.6;  // 3 frames at 5 fps
   MediaDecoder decoder(server.uri, settings);
   REQUIRE(decoder.live());
   median_age_in_step(decoder, 0, 5);
+  const auto last = decoder.next_timed_frame();
+  REQUIRE(last);
   std::this_thread::sleep_for(std::chrono::seconds(3));
   std::vector<double> ages;
+  std::vector<int64_t> indices;
   for (int i = 0; i < 10; ++i) {
     auto frame = decoder.next_timed_frame();
     REQUIRE(frame);
     ages.push_back(seconds_between(frame->arrived, Clock::now()));
+    indices.push_back(frame->index);
   }
   std::ostringstream seen;
-  for (double a : ages) seen << a << " ";
-  INFO("ages of the 10 frames after a 3 s pause: " << seen.str());
-  // The 8th frame arrived about 1.6 s after the pause began, long after the
-  // read-ahead had filled: it is still well over a second old.
-  CHECK(ages[7] > 1.0);
+  for (size_t i = 0; i < ages.size(); ++i) seen << indices[i] << ": " << ages[i] << " s, ";
+  INFO("frame " << last->index << " before a 3 s pause; after it: " << seen.str());
+  // 15 frames came during the pause; all but the newest 3 were dropped.
+  CHECK(indices.front() - last->index >= 12);
+  for (size_t i = 1; i < indices.size(); ++i) CHECK(indices[i] == indices[i - 1] + 1);
+  // None is older than the read-ahead and the jitter buffer allow.
+  for (double a : ages) CHECK(a < 1.2);
 }
 
 TEST_CASE("jitter_buffer_ms reaches an RTSP source and leaves other sources alone", "[media][arrival]") {
