@@ -172,19 +172,18 @@ struct MediaDecoder::State {
 
   GstElement* make_sink(StreamKind kind) {
     GstElement* sink = add_element("appsink", {{"sync", "false"}, {"enable-last-sample", "false"}, {"max-buffers", "2"}});
+    // The callbacks get the State, made before the pipeline ran, and know
+    // their stream by which they are: nothing shared is made on this
+    // (streaming) thread for another streaming thread to read.
     GstAppSinkCallbacks cb{};
-    cb.eos = [](GstAppSink*, gpointer user) {
-      auto* ctx = static_cast<std::pair<State*, StreamKind>*>(user);
-      ctx->first->on_eos(ctx->second);
-    };
-    cb.new_sample = [](GstAppSink* s, gpointer user) -> GstFlowReturn {
-      auto* ctx = static_cast<std::pair<State*, StreamKind>*>(user);
-      return ctx->first->on_sample(ctx->second, s);
-    };
-    auto* user = new std::pair<State*, StreamKind>(this, kind);
-    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, user, [](gpointer p) {
-      delete static_cast<std::pair<State*, StreamKind>*>(p);
-    });
+    if (kind == kVideo) {
+      cb.eos = [](GstAppSink*, gpointer state) { static_cast<State*>(state)->on_eos(kVideo); };
+      cb.new_sample = [](GstAppSink* s, gpointer state) { return static_cast<State*>(state)->on_sample(kVideo, s); };
+    } else {
+      cb.eos = [](GstAppSink*, gpointer state) { static_cast<State*>(state)->on_eos(kAudio); };
+      cb.new_sample = [](GstAppSink* s, gpointer state) { return static_cast<State*>(state)->on_sample(kAudio, s); };
+    }
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, this, nullptr);
     std::lock_guard<std::mutex> lock(mu);
     streams[kind].sink = sink;
     return sink;
