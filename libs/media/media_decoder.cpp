@@ -83,6 +83,17 @@ struct MediaDecoder::State {
   int fps_n = 5, fps_d = 1;
   double content_end_s = -1;  // the title's duration after start_s, when known
   std::atomic<bool> live{false};  // the source plays at its own pace (set before PLAYING)
+  // Set once the State is built, before the pipeline starts; every callback
+  // on a GStreamer thread reads it first (from_callback). GStreamer's threads
+  // come from GLib's pool and receive their work through futexes that
+  // ThreadSanitizer cannot see; this release / acquire pair is the ordering
+  // it can (the real one is GLib's).
+  std::atomic<bool> built{false};
+  static State* from_callback(gpointer state) {
+    auto* s = static_cast<State*>(state);
+    s->built.load(std::memory_order_acquire);
+    return s;
+  }
 
   // Also when the constructor throws: a pipeline left playing would call
   // into freed state.
@@ -177,11 +188,11 @@ struct MediaDecoder::State {
     // (streaming) thread for another streaming thread to read.
     GstAppSinkCallbacks cb{};
     if (kind == kVideo) {
-      cb.eos = [](GstAppSink*, gpointer state) { static_cast<State*>(state)->on_eos(kVideo); };
-      cb.new_sample = [](GstAppSink* s, gpointer state) { return static_cast<State*>(state)->on_sample(kVideo, s); };
+      cb.eos = [](GstAppSink*, gpointer state) { from_callback(state)->on_eos(kVideo); };
+      cb.new_sample = [](GstAppSink* s, gpointer state) { return from_callback(state)->on_sample(kVideo, s); };
     } else {
-      cb.eos = [](GstAppSink*, gpointer state) { static_cast<State*>(state)->on_eos(kAudio); };
-      cb.new_sample = [](GstAppSink* s, gpointer state) { return static_cast<State*>(state)->on_sample(kAudio, s); };
+      cb.eos = [](GstAppSink*, gpointer state) { from_callback(state)->on_eos(kAudio); };
+      cb.new_sample = [](GstAppSink* s, gpointer state) { return from_callback(state)->on_sample(kAudio, s); };
     }
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, this, nullptr);
     std::lock_guard<std::mutex> lock(mu);
@@ -437,14 +448,14 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
   s_->bus = gst_element_get_bus(s_->pipeline);
   GstElement* src = s_->add_element("uridecodebin", {{"uri", s_->uri.c_str()}});
   g_signal_connect(src, "pad-added", G_CALLBACK(+[](GstElement*, GstPad* pad, gpointer user) {
-                     static_cast<State*>(user)->on_pad(pad);
+                     State::from_callback(user)->on_pad(pad);
                    }), s_.get());
   if (settings.jitter_buffer_ms >= 0)
     g_signal_connect(src, "source-setup", G_CALLBACK(+[](GstElement*, GstElement* source, gpointer user) {
-                       set_jitter_buffer(source, static_cast<State*>(user)->settings.jitter_buffer_ms);
+                       set_jitter_buffer(source, State::from_callback(user)->settings.jitter_buffer_ms);
                      }), s_.get());
   g_signal_connect(src, "no-more-pads", G_CALLBACK(+[](GstElement*, gpointer user) {
-                     auto* st = static_cast<State*>(user);
+                     auto* st = State::from_callback(user);
                      std::lock_guard<std::mutex> lock(st->mu);
                      st->pads_done = true;
                      st->cv.notify_all();
@@ -456,6 +467,7 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
     s_->check_bus();
     throw std::runtime_error(s_->uri + ": " + what);
   };
+  s_->built.store(true, std::memory_order_release);
   GstStateChangeReturn r = gst_element_set_state(s_->pipeline, GST_STATE_PAUSED);
   if (r == GST_STATE_CHANGE_FAILURE) fail("cannot be opened");
   r = gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout);
