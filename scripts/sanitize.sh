@@ -44,15 +44,17 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsa
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp:${TSAN_OPTIONS:-}"
 
 # TSan needs TBB itself instrumented (scripts/sanitizers/build-tbb-thread.sh
-# says why); the tests load it in place of Debian's.
+# says why): the programs of this build find it first through their run path,
+# which the ordinary build/avflow that some scripts call does not have.
+link_flags=$flags
 if [ "$mode" = thread ]; then
   tbb_lib=$(bash scripts/sanitizers/build-tbb-thread.sh "$build/tbb-thread")
-  export LD_LIBRARY_PATH="$tbb_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  link_flags="$flags -Wl,-rpath,$tbb_lib"
 fi
 
 start=$(date +%s)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" \
+  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$link_flags" -DCMAKE_SHARED_LINKER_FLAGS="$link_flags" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-DNDEBUG" -DAVFLOW_CUDA_KERNELS=OFF -DAVFLOW_BUILD_BENCH=OFF -DAVFLOW_TEST_TIMEOUT=1500
 cmake --build "$build" -j "$(nproc)"
 built=$(date +%s)
