@@ -203,7 +203,7 @@ TEST_CASE("a graph slower than a live stream gets current snippets, not an ever 
                          "--set", "results.port=-1"});
   const auto started = std::chrono::steady_clock::now();
   INFO(run.stderr_so_far());
-  // 30 s: a queue would have made the last results ~20 s old by then.
+  // 30 s: a queue would have made the last results ~18 s old by then.
   REQUIRE(wait_for_results(results, 90, [&](const std::vector<Result>& r) {
     return std::chrono::steady_clock::now() - started > std::chrono::seconds(30) && r.size() >= 6;
   }));
@@ -221,11 +221,13 @@ TEST_CASE("a graph slower than a live stream gets current snippets, not an ever 
   // snippets) = 6.4 s, and the two snippets in flight at 2 s each), so the
   // age of a result is too, however long the run.
   for (const Result& r : rows) CHECK(r.latency_ms < 15000);
-  // Stream time keeps pace with the clock, in snippets that stay whole.
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  CHECK(rows.back().start > 0.5 * elapsed);
+  // Stream time jumps over what the graph could not take (a queue would
+  // give consecutive snippets, 0.8 s apart), in snippets that stay whole.
+  int jumps = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
     CHECK(rows[i].start > rows[i - 1].start);
     CHECK(rows[i].end - rows[i].start == Approx(3.2).margin(1e-6));
+    if (rows[i].start - rows[i - 1].start > 0.8 + 1e-6) ++jumps;
   }
+  CHECK(jumps >= 1);
 }
