@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <thread>
 
 #include "tests/runtime/cli_fixture.h"
 #include "tests/runtime/quickstart_fixture.h"
@@ -33,6 +35,34 @@ std::vector<std::string> launched_quickstart(const std::string& prepared, const 
   return args;
 }
 
+// The port launch picks is free when it is picked, but a test running beside
+// this one may bind it before rank 0 does; a start that lost it is retried.
+bool lost_port(const std::string& err) { return err.find("Address already in use") != std::string::npos; }
+
+ProcessResult run_launched(const std::vector<std::string>& args) {
+  for (int attempt = 1;; ++attempt) {
+    ProcessResult r = run_process(args);
+    if (r.exit_code == 0 || !lost_port(r.err) || attempt == 3) return r;
+  }
+}
+
+// Starts `args` in the background and waits for the checkpoint of `step`
+// (retrying a start that lost its port); nullptr if it never came.
+std::unique_ptr<BackgroundProcess> start_until_checkpoint(const std::vector<std::string>& args,
+                                                          const std::string& checkpoints, int64_t step) {
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto p = std::make_unique<BackgroundProcess>(args);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (avflow::model::latest_checkpoint_step(checkpoints) < step && !lost_port(p->stderr_so_far()) &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (avflow::model::latest_checkpoint_step(checkpoints) >= step) return p;
+    if (!lost_port(p->stderr_so_far())) return nullptr;
+    p->wait(30);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 TEST_CASE("a Gloo rank killed mid-run stops the other within seconds, and --resume continues step for step",
@@ -41,14 +71,16 @@ TEST_CASE("a Gloo rank killed mid-run stops the other within seconds, and --resu
   const std::string prepared = prepare_small_demo(dir);
 
   const std::string whole = dir.path() + "/whole";
-  const auto full = run_process(launched_quickstart(prepared, whole));
+  const auto full = run_launched(launched_quickstart(prepared, whole));
   INFO(full.err);
   REQUIRE(full.exit_code == 0);
 
   const std::string cut = dir.path() + "/cut";
   {
-    BackgroundProcess p(launched_quickstart(prepared, cut));
-    REQUIRE(wait_for_checkpoint(cut + "/checkpoints", 5) == 5);
+    const auto started = start_until_checkpoint(launched_quickstart(prepared, cut), cut + "/checkpoints", 5);
+    REQUIRE(started);
+    BackgroundProcess& p = *started;
+    REQUIRE(avflow::model::latest_checkpoint_step(cut + "/checkpoints") == 5);
     const pid_t rank1 = launched_pid(p.stderr_so_far(), 1);
     REQUIRE(rank1 > 0);
     const auto killed = std::chrono::steady_clock::now();
@@ -73,7 +105,7 @@ TEST_CASE("a Gloo rank killed mid-run stops the other within seconds, and --resu
 
   auto args = launched_quickstart(prepared, cut);
   args.push_back("--resume");
-  const auto resumed = run_process(args);
+  const auto resumed = run_launched(args);
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   CHECK_THAT(resumed.err, Contains("[rank 0] ") && Contains("train (rank 0 of 2): resumed at step 5"));
