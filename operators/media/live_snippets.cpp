@@ -237,6 +237,9 @@ class LiveSnippets final : public Operator {
     times_.clear();
     conn_frames_ = k;
     conn_samples_ = sample_of(k);
+    // The audio before frame k is not wanted either (the decoder dropped it
+    // with the frames, up to rounding, or it has yet to arrive).
+    if (settings_.audio && decoder_->has_audio()) decoder_->skip_audio_to(conn_samples_);
   }
 
   bool read_frame() {
