@@ -223,18 +223,16 @@ struct MediaDecoder::State {
     else
       push_audio(s, data, t);
     last_progress = s.last_push = Clock::now();
-    if (live) {
-      // A live source cannot wait for the caller: what it sends meanwhile
-      // piles up upstream (the jitter buffer, the server), without bound and
-      // ever older. Drop the oldest instead, so the caller gets the newest.
+    // A live source cannot wait for the caller: what it sends meanwhile
+    // piles up upstream (the jitter buffer, the server), without bound and
+    // ever older. Drop the oldest instead, so the caller gets the newest.
+    if (live)
       drop_behind(kind);
-      s.peak_buffered_s = std::max(s.peak_buffered_s, s.buffered_s);
-      cv.notify_all();
-      return GST_FLOW_OK;
-    }
-    if (kind == kAudio) discard_audio();  // after skip_audio_to(), samples still to come
+    else if (kind == kAudio)
+      discard_audio();  // after skip_audio_to(), samples still to come
     s.peak_buffered_s = std::max(s.peak_buffered_s, s.buffered_s);
     cv.notify_all();
+    if (live) return GST_FLOW_OK;
     // Back-pressure: wait while this stream is far enough ahead. The caller
     // waiting for the other stream is no reason to go on while that stream
     // still flows: it is only slower to decode (video, mostly), and running
@@ -242,8 +240,8 @@ struct MediaDecoder::State {
     // of a film. Only when it has stalled (its data may sit behind this
     // stream's in the container, and the demuxer can reach it only through
     // ours) does this stream keep flowing.
-    const Stream& other = streams[kind == kVideo ? kAudio : kVideo];
     const StreamKind other_kind = kind == kVideo ? kAudio : kVideo;
+    const Stream& other = streams[other_kind];
     auto may_go_on = [&] {
       if (stopping || s.buffered_s < settings.max_buffered_s) return true;
       return waiting_for == other_kind && (other.eos || Clock::now() - other.last_push >= kStalledAfter);

@@ -141,9 +141,10 @@ class LiveSnippets final : public Operator {
   }
 
   void close(CloseReason) override {
-    if (skipped_frames_ > 0)
+    if (skipped_frames_ > 0) {
       AVFLOW_LOG(info) << node_ << ": skipped " << skipped_frames_ << " frame(s) ("
                        << static_cast<double>(skipped_frames_) / fps_ << " s of stream) the graph was too slow to take";
+    }
     decoder_.reset();
     ctx_ = nullptr;
   }
@@ -217,7 +218,6 @@ class LiveSnippets final : public Operator {
                      << " s";
   }
 
-  // One frame and its audio into the buffers; false at the end of the stream.
   // The sample at which frame k of this connection starts.
   int64_t sample_of(int64_t k) const {
     return std::llround(static_cast<double>(k) * static_cast<double>(settings_.sample_rate) / fps_);
@@ -242,6 +242,7 @@ class LiveSnippets final : public Operator {
     if (settings_.audio && decoder_->has_audio()) decoder_->skip_audio_to(conn_samples_);
   }
 
+  // One frame and its audio into the buffers; false at the end of the stream.
   bool read_frame() {
     std::optional<MediaDecoder::TimedFrame> timed = decoder_->next_timed_frame();
     if (!timed) return false;
