@@ -14,6 +14,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav gstreamer1.0-rtsp libgstrtspserver-1.0-dev
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly ffmpeg
   libturbojpeg0-dev
   libcairo2-dev
   graphviz
