@@ -50,13 +50,22 @@ struct Stream {
   double peak_buffered_s = 0;
   bool eos = false;
   bool started = false;   // first buffer seen (alignment done)
-  int64_t next_index = 0; // video: frame index expected next; audio: samples delivered so far
+  int64_t next_index = 0; // video: frame index expected next; audio: position of the next sample placed
   size_t front_offset = 0;  // audio: samples of chunks.front() already read
   Clock::time_point last_push{};  // when the pipeline last handed this stream a buffer
   // Units (frames, samples) handed to the caller, and dropped unread (a live
   // source the caller fell behind): the front of `chunks` is unit taken + skipped.
   int64_t taken = 0, skipped = 0;
   int64_t discard_before = 0;  // audio: samples before this position are not wanted
+  // Stream time (ns) of the first segment that reached the sink: where the
+  // container says this track's presentation begins.
+  std::optional<GstClockTime> first_segment_time;
+  // The segment that maps this stream's timestamps to the title's timeline,
+  // and the first one, from before any seek (see on_event).
+  std::optional<GstSegment> timeline, initial;
+  // Audio: where the source's last buffer ends on the timeline (s), as it
+  // entered the resampler, which may come out a sample short.
+  std::optional<double> source_end_s;
 };
 
 // A stream that has handed over nothing for this long while the caller waits
@@ -82,6 +91,13 @@ struct MediaDecoder::State {
   int64_t width = 0, height = 0;
   int fps_n = 5, fps_d = 1;
   double content_end_s = -1;  // the title's duration after start_s, when known
+  // Stream time (s) of the title's start: its first frame (audio before it
+  // has no picture and is trimmed; audio that starts after it is padded),
+  // or the audio's start in a title without video. Not 0 in MPEG-TS, whose
+  // clock starts anywhere, nor where an encoder's priming was placed before
+  // the video. Sample and frame times count from here; a seek to start_s
+  // goes to origin_s + start_s.
+  double origin_s = 0;
   std::atomic<bool> live{false};  // the source plays at its own pace (set before PLAYING)
   // Set once the State is built, before the pipeline starts; every callback
   // on a GStreamer thread reads it first (from_callback). GStreamer's threads
@@ -169,7 +185,7 @@ struct MediaDecoder::State {
                        ",pixel-aspect-ratio=1/1,framerate=" + std::to_string(fps_n) + "/" + std::to_string(fps_d);
     GstElement* sink = make_sink(kVideo);
     // videorate first: frames it drops are never converted or scaled.
-    return chain({add_element("queue", {}), add_element("videorate", {}), add_element("videoconvert", {}),
+    return chain({add_element("queue", {}), add_element("videorate", {{"skip-to-first", "true"}}), add_element("videoconvert", {}),
                   add_element("videoscale", {}), add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
   }
 
@@ -177,8 +193,17 @@ struct MediaDecoder::State {
     std::string caps = "audio/x-raw,format=F32LE,layout=interleaved,rate=" + std::to_string(settings.sample_rate) +
                        ",channels=" + std::to_string(settings.channels);
     GstElement* sink = make_sink(kAudio);
-    return chain({add_element("queue", {}), add_element("audioconvert", {}), add_element("audioresample", {}),
-                  add_element("audiorate", {}), add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
+    // audiorate before the resampler: a gap or an overlap in the source is
+    // filled or cut at the source rate, by its timestamps (down to 1 ms:
+    // the default 40 ms would close up a lost AAC frame), so the resampler
+    // sees one continuous signal. The start is placed by push_audio.
+    GstElement* resample = add_element("audioresample", {});
+    GstPad* pad = gst_element_get_static_pad(resample, "sink");
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &State::on_source_audio, this, nullptr);
+    gst_object_unref(pad);
+    return chain({add_element("queue", {}), add_element("audioconvert", {}),
+                  add_element("audiorate", {{"tolerance", "1000000"}, {"skip-to-first", "true"}}), resample,
+                  add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
   }
 
   GstElement* make_sink(StreamKind kind) {
@@ -195,13 +220,70 @@ struct MediaDecoder::State {
       cb.new_sample = [](GstAppSink* s, gpointer state) { return from_callback(state)->on_sample(kAudio, s); };
     }
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, this, nullptr);
+    // The first segment tells where the track's presentation begins (read
+    // after preroll, before any sample: see origin_s).
+    GstPad* pad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_add_probe(pad, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+                      kind == kVideo ? &State::on_event<kVideo> : &State::on_event<kAudio>, this, nullptr);
+    gst_object_unref(pad);
     std::lock_guard<std::mutex> lock(mu);
     streams[kind].sink = sink;
     return sink;
   }
 
+  template <StreamKind kind>
+  static GstPadProbeReturn on_event(GstPad*, GstPadProbeInfo* info, gpointer state) {
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+    State* s = from_callback(state);
+    std::lock_guard<std::mutex> lock(s->mu);
+    Stream& st = s->streams[kind];
+    if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) st.timeline.reset();  // a seek: a new timeline follows
+    if (GST_EVENT_TYPE(event) != GST_EVENT_SEGMENT) return GST_PAD_PROBE_OK;
+    const GstSegment* segment = nullptr;
+    gst_event_parse_segment(event, &segment);
+    if (segment->format != GST_FORMAT_TIME) return GST_PAD_PROBE_OK;
+    if (!st.first_segment_time) st.first_segment_time = segment->time;
+    // Matroska's demuxer, meeting a block stamped before the segment's start
+    // (an encoder's priming, placed before the video's first frame), sends
+    // the segment again to every track with that earlier start and the same
+    // time: the lead-in is not clipped, but every timestamp after it moves
+    // on the timeline by the lead-in (23 ms of AAC, 25 ms of MP3). The file
+    // means the first mapping: keep it (no flush came between), so the
+    // lead-in falls before the title's start and is trimmed.
+    const bool extends_back = st.timeline && segment->time == st.timeline->time &&
+                              segment->base == st.timeline->base && segment->start < st.timeline->start &&
+                              segment->rate == st.timeline->rate;
+    // After a seek, Matroska's demuxer maps the target as if its timestamps
+    // started at 0, which they need not (the lead-in above): where the new
+    // segment lies within the first one, the first one's mapping still holds.
+    // A segment beyond it (another MP4 edit) brings its own.
+    auto within_initial = [&] {
+      const GstSegment& first = *st.initial;
+      return segment->rate == 1.0 && first.rate == 1.0 && segment->start >= first.start &&
+             (!GST_CLOCK_TIME_IS_VALID(first.stop) || segment->start < first.stop);
+    };
+    if (!st.timeline && st.initial && within_initial())
+      st.timeline = st.initial;
+    else if (!extends_back)
+      st.timeline = *segment;
+    if (!st.initial) st.initial = st.timeline;
+    return GST_PAD_PROBE_OK;
+  }
+
+  static GstPadProbeReturn on_source_audio(GstPad*, GstPadProbeInfo* info, gpointer state) {
+    const GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (!buf || !GST_BUFFER_PTS_IS_VALID(buf) || !GST_BUFFER_DURATION_IS_VALID(buf)) return GST_PAD_PROBE_OK;
+    State* s = from_callback(state);
+    std::lock_guard<std::mutex> lock(s->mu);
+    Stream& a = s->streams[kAudio];
+    if (!a.timeline) return GST_PAD_PROBE_OK;
+    a.source_end_s = stream_time_of(GST_BUFFER_PTS(buf) + GST_BUFFER_DURATION(buf), &*a.timeline);
+    return GST_PAD_PROBE_OK;
+  }
+
   void on_eos(StreamKind kind) {
     std::lock_guard<std::mutex> lock(mu);
+    if (kind == kAudio) finish_audio();
     streams[kind].eos = true;
     cv.notify_all();
   }
@@ -210,14 +292,15 @@ struct MediaDecoder::State {
     GstSample* sample = gst_app_sink_pull_sample(sink);
     if (!sample) return GST_FLOW_EOS;
     GstBuffer* buf = gst_sample_get_buffer(sample);
-    const GstClockTime pts = GST_BUFFER_PTS(buf);
     const Clock::time_point arrived = kind == kVideo ? arrival_of(sample) : Clock::time_point{};
     at::Tensor data = kind == kVideo ? copy_frame(sample) : copy_audio(buf);
-    gst_sample_unref(sample);
 
     std::unique_lock<std::mutex> lock(mu);
     Stream& s = streams[kind];
-    const double t = GST_CLOCK_TIME_IS_VALID(pts) ? static_cast<double>(pts) / GST_SECOND - settings.start_s : 0.0;
+    const std::optional<double> stream_time =
+        stream_time_of(GST_BUFFER_PTS(buf), s.timeline ? &*s.timeline : gst_sample_get_segment(sample));
+    gst_sample_unref(sample);
+    const double t = stream_time ? *stream_time - origin_s - settings.start_s : 0.0;
     if (kind == kVideo)
       push_frame(s, data, t, arrived);
     else
@@ -292,6 +375,20 @@ struct MediaDecoder::State {
     }
   }
 
+  // Where a sample plays on the title's timeline: its presentation time
+  // through its segment, so what the container says is applied (an MP4 edit
+  // list's start, the encoder priming it trims, a track that starts after an
+  // empty edit). Before the segment's start (a decoder that does not clip)
+  // it is negative. Seconds of stream time; empty without a timestamp.
+  static std::optional<double> stream_time_of(GstClockTime pts, const GstSegment* segment) {
+    if (!GST_CLOCK_TIME_IS_VALID(pts)) return std::nullopt;
+    if (!segment || segment->format != GST_FORMAT_TIME) return static_cast<double>(pts) / GST_SECOND;
+    guint64 st = 0;
+    const gint sign = gst_segment_to_stream_time_full(segment, GST_FORMAT_TIME, pts, &st);
+    if (sign == 0) return std::nullopt;
+    return (sign > 0 ? 1.0 : -1.0) * static_cast<double>(st) / GST_SECOND;
+  }
+
   // When a sample's data arrived. A live source stamps a buffer with the
   // running time at which it was captured or received (rtspsrc: the arrival
   // of its packets, skew-corrected): the pipeline clock's time now less that
@@ -358,25 +455,69 @@ struct MediaDecoder::State {
     }
   }
 
-  // Sample j belongs at time j / rate: silence before a late first buffer,
-  // samples before the start trimmed. audiorate keeps the rest gap-free.
+  // Sample j belongs at time j / rate, by each buffer's timestamp: silence
+  // before a track that starts late and over a gap, samples before the
+  // title's start (or already placed: an overlap) cut. Never closed up: the
+  // samples after a gap keep their time. Within 1 ms is in place (the
+  // timestamps of a live source jitter).
   void push_audio(Stream& s, at::Tensor pcm, double t) {
-    if (!s.started) {
-      s.started = true;
-      const int64_t offset = std::llround(t * static_cast<double>(settings.sample_rate));
-      if (offset > 0) push_samples(s, at::zeros({offset, settings.channels}, at::kFloat));
-      if (offset < 0) pcm = pcm.slice(0, std::min<int64_t>(-offset, pcm.size(0)));
+    const auto rate = static_cast<double>(settings.sample_rate);
+    const int64_t at = std::llround(t * rate), tolerance = std::max<int64_t>(1, settings.sample_rate / 1000);
+    const int64_t expected = s.started ? s.next_index : 0;
+    if (!s.started || std::abs(at - expected) > tolerance) {
+      if (at > expected) push_samples(s, at::zeros({at - expected, settings.channels}, at::kFloat));
+      if (at < expected) pcm = pcm.slice(0, std::min<int64_t>(expected - at, pcm.size(0)));
     }
+    s.started = true;
     push_samples(s, std::move(pcm));
+  }
+
+  // At the end of the audio: the resampler's last output may fall short of
+  // where the source ended by a rounding (a sample of 44.1 -> 48 kHz), which
+  // would cost a whole last snippet; silence makes up that shortfall, never
+  // more than 10 ms.
+  void finish_audio() {
+    Stream& a = streams[kAudio];
+    if (!a.started || !a.source_end_s) return;
+    const auto rate = static_cast<double>(settings.sample_rate);
+    const int64_t end = std::llround((*a.source_end_s - origin_s - settings.start_s) * rate);
+    if (end > a.next_index && end - a.next_index <= settings.sample_rate / 100)
+      push_samples(a, at::zeros({end - a.next_index, settings.channels}, at::kFloat));
   }
 
   void push_samples(Stream& s, at::Tensor pcm) {
     if (pcm.size(0) == 0) return;
     s.buffered_s += static_cast<double>(pcm.size(0)) / static_cast<double>(settings.sample_rate);
+    s.next_index += pcm.size(0);
     s.chunks.push_back({std::move(pcm)});
   }
 
   // --- called on the caller's thread ---
+
+  // origin_s of a prerolled file: the first frame's stream time, else the
+  // first audio sample's, else where the earliest track's segment begins.
+  double title_origin() {
+    for (StreamKind kind : {kVideo, kAudio}) {
+      GstElement* sink = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        sink = streams[kind].sink;
+      }
+      if (!sink) continue;
+      GstSample* sample = gst_app_sink_try_pull_preroll(GST_APP_SINK(sink), 0);
+      if (!sample) continue;
+      std::lock_guard<std::mutex> lock(mu);
+      const Stream& st = streams[kind];
+      const auto t = stream_time_of(GST_BUFFER_PTS(gst_sample_get_buffer(sample)), st.timeline ? &*st.timeline : gst_sample_get_segment(sample));
+      gst_sample_unref(sample);
+      if (t) return std::max(0.0, *t);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    std::optional<GstClockTime> earliest;
+    for (const Stream& st : streams)
+      if (st.first_segment_time && (!earliest || *st.first_segment_time < *earliest)) earliest = st.first_segment_time;
+    return earliest ? static_cast<double>(*earliest) / GST_SECOND : 0.0;
+  }
 
   // Raises the pipeline's first error, naming the URI.
   void check_bus() {
@@ -475,6 +616,11 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
     std::unique_lock<std::mutex> lock(s_->mu);
     s_->wait(lock, kNone, [&] { return s_->pads_done || r == GST_STATE_CHANGE_NO_PREROLL; });
   }
+  {
+    // Prerolled: each sink holds its first sample (or a gap). A live source
+    // (no preroll) keeps its own timeline.
+    if (r != GST_STATE_CHANGE_NO_PREROLL) s_->origin_s = s_->title_origin();
+  }
   if (auto d = duration_s()) {
     std::lock_guard<std::mutex> lock(s_->mu);
     s_->content_end_s = *d - settings.start_s;
@@ -482,7 +628,7 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
   if (settings.start_s > 0) {
     if (!gst_element_seek_simple(s_->pipeline, GST_FORMAT_TIME,
                                  static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
-                                 static_cast<gint64>(settings.start_s * GST_SECOND)))
+                                 static_cast<gint64>((s_->origin_s + settings.start_s) * GST_SECOND)))
       fail("does not support seeking");
     if (gst_element_get_state(s_->pipeline, nullptr, nullptr, timeout) == GST_STATE_CHANGE_FAILURE) fail("seek failed");
   }

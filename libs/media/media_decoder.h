@@ -3,11 +3,15 @@
 // and float PCM at a fixed sample rate.
 //
 //   uridecodebin -> videorate -> videoconvert -> videoscale -> RGB, fps, short side S -> appsink
-//                -> audioconvert -> audioresample -> audiorate -> F32LE, rate, channels -> appsink
+//                -> audioconvert -> audiorate -> audioresample -> F32LE, rate, channels -> appsink
 //
 // Frames come at exactly `fps` (videorate duplicates or drops), scaled so the
 // shorter displayed side is `short_side` (pixel aspect ratio applied); audio
-// is gap-free (audiorate fills gaps with silence). Both streams are pulled by
+// is gap-free (audiorate fills gaps with silence at the source rate). Both
+// are placed by presentation time on one timeline that starts at the title's
+// first frame (README "Sound and picture on one timeline"): edit lists,
+// recorded encoder priming and MPEG-TS clocks applied, audio before the
+// first frame trimmed, a late track padded. Both streams are pulled by
 // the caller at its own pace: each stream buffers at most `max_buffered_s`
 // seconds ahead of it, except that a stream keeps flowing while the caller
 // waits for the other one and that one has stalled (its data behind this
@@ -67,7 +71,7 @@ class MediaDecoder {
   std::optional<double> duration_s() const;
 
   // The next frame, uint8 [H, W, 3]; empty at end of stream. Frame k of the
-  // stream shows time start_s + k / fps.
+  // stream shows time start_s + k / fps from the title's start (its first frame).
   std::optional<at::Tensor> next_frame();
 
   // next_frame with the time the frame arrived. From a live source (rtsp://,
@@ -105,7 +109,8 @@ class MediaDecoder {
 
   // The next `samples` samples, float32 [samples, channels]; fewer (maybe 0)
   // only at end of stream. Sample j of the stream is at time start_s + j / rate
-  // (silence is inserted when the audio track starts late).
+  // from the title's start, as frame k is at start_s + k / fps (silence where
+  // the audio track starts late or has a gap).
   at::Tensor read_audio(int64_t samples);
 
   const std::string& uri() const;
