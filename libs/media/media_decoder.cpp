@@ -66,6 +66,10 @@ struct Stream {
   // Audio: where the source's last buffer ends on the timeline (s), as it
   // entered the resampler, which may come out a sample short.
   std::optional<double> source_end_s;
+  // What MediaDecoder::timing() reports: the source's format and timing.
+  MediaDecoder::TrackTiming timing;
+  GstClockTime last_source_pts = GST_CLOCK_TIME_NONE;  // video: the previous source frame's
+  int64_t source_frames = 0;                           // video: source frames seen
 };
 
 // A stream that has handed over nothing for this long while the caller waits
@@ -137,7 +141,7 @@ struct MediaDecoder::State {
     if (name.rfind("video/", 0) == 0 && settings.video && !streams[kVideo].sink)
       head = build_video_branch(st);
     else if (name.rfind("audio/", 0) == 0 && settings.audio && !streams[kAudio].sink)
-      head = build_audio_branch();
+      head = build_audio_branch(st);
     gst_caps_unref(caps);
     if (!head) head = add_element("fakesink", {{"sync", "false"}});  // a stream we do not use
     GstPad* sinkpad = gst_element_get_static_pad(head, "sink");
@@ -180,16 +184,33 @@ struct MediaDecoder::State {
       width = std::llround(disp_w);
       height = h;
     }
+    int src_n = 0, src_d = 1;
+    if (gst_structure_get_fraction(st, "framerate", &src_n, &src_d) && src_n > 0 && src_d > 0) {
+      std::lock_guard<std::mutex> lock(mu);
+      streams[kVideo].timing.source_fps = static_cast<double>(src_n) / src_d;
+    }
     gst_util_double_to_fraction(settings.fps, &fps_n, &fps_d);
     std::string caps = "video/x-raw,format=RGB,width=" + std::to_string(width) + ",height=" + std::to_string(height) +
                        ",pixel-aspect-ratio=1/1,framerate=" + std::to_string(fps_n) + "/" + std::to_string(fps_d);
     GstElement* sink = make_sink(kVideo);
+    GstElement* rate = add_element("videorate", {{"skip-to-first", "true"}});
+    GstPad* pad = gst_element_get_static_pad(rate, "sink");
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &State::on_source_frame, this, nullptr);
+    gst_object_unref(pad);
     // videorate first: frames it drops are never converted or scaled.
-    return chain({add_element("queue", {}), add_element("videorate", {{"skip-to-first", "true"}}), add_element("videoconvert", {}),
-                  add_element("videoscale", {}), add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
+    return chain({add_element("queue", {}), rate, add_element("videoconvert", {}), add_element("videoscale", {}),
+                  add_element("capsfilter", {{"caps", caps.c_str()}}), sink});
   }
 
-  GstElement* build_audio_branch() {
+  GstElement* build_audio_branch(const GstStructure* st) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      gint rate = 0, channels = 0;
+      gst_structure_get_int(st, "rate", &rate);
+      gst_structure_get_int(st, "channels", &channels);
+      streams[kAudio].timing.source_rate = rate;
+      streams[kAudio].timing.source_channels = channels;
+    }
     std::string caps = "audio/x-raw,format=F32LE,layout=interleaved,rate=" + std::to_string(settings.sample_rate) +
                        ",channels=" + std::to_string(settings.channels);
     GstElement* sink = make_sink(kAudio);
@@ -262,11 +283,32 @@ struct MediaDecoder::State {
       return segment->rate == 1.0 && first.rate == 1.0 && segment->start >= first.start &&
              (!GST_CLOCK_TIME_IS_VALID(first.stop) || segment->start < first.stop);
     };
+    if (extends_back) st.timing.lead_in_trimmed = true;
     if (!st.timeline && st.initial && within_initial())
       st.timeline = st.initial;
     else if (!extends_back)
       st.timeline = *segment;
     if (!st.initial) st.initial = st.timeline;
+    return GST_PAD_PROBE_OK;
+  }
+
+  // The source's frame intervals (the first few hundred): a variable frame
+  // rate shows as intervals that differ.
+  static GstPadProbeReturn on_source_frame(GstPad*, GstPadProbeInfo* info, gpointer state) {
+    const GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (!buf || !GST_BUFFER_PTS_IS_VALID(buf)) return GST_PAD_PROBE_OK;
+    State* s = from_callback(state);
+    std::lock_guard<std::mutex> lock(s->mu);
+    Stream& v = s->streams[kVideo];
+    if (v.source_frames++ > 500) return GST_PAD_PROBE_OK;
+    const GstClockTime pts = GST_BUFFER_PTS(buf);
+    if (GST_CLOCK_TIME_IS_VALID(v.last_source_pts) && pts > v.last_source_pts) {
+      const double dt = static_cast<double>(pts - v.last_source_pts) / GST_SECOND;
+      MediaDecoder::TrackTiming& t = v.timing;
+      t.min_interval_s = t.max_interval_s > 0 ? std::min(t.min_interval_s, dt) : dt;
+      t.max_interval_s = std::max(t.max_interval_s, dt);
+    }
+    v.last_source_pts = pts;
     return GST_PAD_PROBE_OK;
   }
 
@@ -507,10 +549,23 @@ struct MediaDecoder::State {
       GstSample* sample = gst_app_sink_try_pull_preroll(GST_APP_SINK(sink), 0);
       if (!sample) continue;
       std::lock_guard<std::mutex> lock(mu);
-      const Stream& st = streams[kind];
-      const auto t = stream_time_of(GST_BUFFER_PTS(gst_sample_get_buffer(sample)), st.timeline ? &*st.timeline : gst_sample_get_segment(sample));
+      Stream& st = streams[kind];
+      const GstClockTime pts = GST_BUFFER_PTS(gst_sample_get_buffer(sample));
+      const GstSegment* segment = st.timeline ? &*st.timeline : gst_sample_get_segment(sample);
+      const auto t = stream_time_of(pts, segment);
+      if (t) {
+        st.timing.present = true;
+        st.timing.first_s = *t;
+        st.timing.first_stamped_s = static_cast<double>(pts) / GST_SECOND;
+        if (segment && segment->format == GST_FORMAT_TIME)
+          st.timing.mapped_back_s = (static_cast<double>(segment->start) - static_cast<double>(segment->time)) / GST_SECOND;
+      }
       gst_sample_unref(sample);
-      if (t) return std::max(0.0, *t);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (StreamKind kind : {kVideo, kAudio})
+        if (streams[kind].timing.present) return std::max(0.0, streams[kind].timing.first_s);
     }
     std::lock_guard<std::mutex> lock(mu);
     std::optional<GstClockTime> earliest;
@@ -686,6 +741,17 @@ std::optional<MediaDecoder::TimedFrame> MediaDecoder::next_timed_frame() {
 }
 
 bool MediaDecoder::live() const { return s_->live; }
+
+MediaDecoder::Timing MediaDecoder::timing() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  Timing t;
+  t.origin_s = s_->origin_s;
+  t.video = s_->streams[kVideo].timing;
+  t.audio = s_->streams[kAudio].timing;
+  t.video.present = t.video.present || s_->streams[kVideo].sink != nullptr;
+  t.audio.present = t.audio.present || s_->streams[kAudio].sink != nullptr;
+  return t;
+}
 
 MediaDecoder::ReadAhead MediaDecoder::peak_read_ahead() const {
   std::lock_guard<std::mutex> lock(s_->mu);

@@ -90,6 +90,26 @@ class MediaDecoder {
   // Whether the source is live (it plays at its own pace and cannot preroll).
   bool live() const;
 
+  // Where a file's tracks sit on the container's clock and what lines them
+  // up (`avflow probe` prints it). Known once opened; the frame intervals
+  // grow as frames are read. Times in seconds of stream time.
+  struct TrackTiming {
+    bool present = false;
+    double first_s = 0;           // the first frame's or sample's presentation time
+    double first_stamped_s = 0;   // its timestamp as decoded, before the container's mapping
+    double mapped_back_s = 0;     // what the container's mapping takes off every timestamp (edit list, priming)
+    bool lead_in_trimmed = false; // Matroska: a lead-in stamped before the video, kept off the timeline
+    double source_fps = 0;        // video: the frame rate the stream declares; 0 = variable or none
+    double min_interval_s = 0, max_interval_s = 0;  // video: between the source frames read so far
+    int64_t source_rate = 0;      // audio: the decoded rate and channels
+    int source_channels = 0;
+  };
+  struct Timing {
+    double origin_s = 0;  // the title's start (its first frame) on the container's clock
+    TrackTiming video, audio;
+  };
+  Timing timing() const;
+
   // The most media seconds each stream has held for the caller so far: what
   // decoding a title costs in memory beyond one snippet, whatever its length
   // (about max_buffered_s, plus one buffer, while the other stream flows).
