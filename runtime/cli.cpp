@@ -10,7 +10,8 @@ namespace avflow::cli {
 
 namespace {
 
-const std::set<std::string> kCommands = {"run", "check", "ops", "dot", "demo-catalogue", "launch", "plot", "demo-datasets"};
+const std::set<std::string> kCommands = {"run",    "check", "ops",  "dot", "demo-catalogue",
+                                         "launch", "plot",  "probe", "demo-datasets"};
 // Options that take a value, and flags, with the commands that accept them
 // ("*" = every command).
 const std::map<std::string, std::set<std::string>> kValueOptions = {
@@ -22,6 +23,8 @@ const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
     {"--status-port", {"run"}},           {"--status-address", {"run"}},
+    {"--catalogue", {"probe"}},           {"--fps", {"probe"}},         {"--sample-rate", {"probe"}},
+    {"--channels", {"probe"}},
 };
 const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
@@ -93,7 +96,7 @@ Args parse_args(int argc, char** argv) {
       if (!kCommands.count(arg))
         throw UsageError("unknown command '" + arg + "'" +
                          did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
-                         "; commands: run, check, ops, dot, demo-catalogue, demo-datasets, launch, plot");
+                         "; commands: run, check, ops, dot, probe, demo-catalogue, demo-datasets, launch, plot");
       a.command = arg;
     } else {
       a.positional.push_back(arg);
@@ -125,6 +128,7 @@ Usage:
   avflow check GRAPH [--set ...]...              validate a graph without running it
   avflow ops [NAME] [--markdown]                 list operators, or describe one
   avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
+  avflow probe FILE_OR_URI... | --catalogue DIR  a title's streams, and what decoding corrects to sync them
   avflow demo-catalogue OUT_DIR [options]        write a small synthetic catalogue of movies and shows
   avflow demo-datasets OUT_DIR [options]         write tiny UCF101, HMDB51 and ESC-50 look-alikes
   avflow launch --nproc N -- run GRAPH [...]     run N processes of data-parallel training
@@ -208,6 +212,31 @@ operator reference (docs/operators.md is generated with it).
 Validates GRAPH and prints it as Graphviz (nodes with their operators,
 edges labelled with ports and payload types). Render with:
   avflow dot GRAPH | dot -Tpng -o graph.png
+)";
+  if (command == "probe")
+    return R"(avflow probe FILE_OR_URI... [options]
+avflow probe --catalogue DIR_OR_MANIFEST [options]
+
+Opens each title as decoding will and prints its container and duration, its
+streams (codec, size, frame rate and whether it varies, sample rate,
+channels), where each starts on the container's clock, and what decoding
+corrects to put sound and picture on one timeline: an MP4 edit list (the
+B-frame delay), encoder priming the file records, the start of an MPEG-TS
+clock, audio that starts after the first frame (padded with silence) or
+before it (trimmed), a variable frame rate, resampling. Check a catalogue
+before hours of preparation.
+
+--catalogue reads a catalogue (a folder laid out as movies/ and tv/, or a
+.toml / .csv manifest, as the titles operator does) and prints one row a
+title; a title that cannot be opened is reported on its row and counted, and
+the rest go on.
+
+Options:
+  --fps X           the decode the corrections describe: frame rate (default 5)
+  --sample-rate N   its audio rate (default 48000)
+  --channels N      its channels, 1 or 2 (default 1)
+
+Exit 0 when every title could be probed, 1 when one could not.
 )";
   if (command == "demo-catalogue")
     return R"(avflow demo-catalogue OUT_DIR [options]

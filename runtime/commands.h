@@ -13,5 +13,6 @@ int demo_catalogue_command(const Args& args);
 int launch_command(const Args& args);
 int plot_command(const Args& args);
 int demo_datasets_command(const Args& args);
+int probe_command(const Args& args);
 
 }  // namespace avflow::cli
