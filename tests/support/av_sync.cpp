@@ -79,6 +79,8 @@ const std::vector<SyncCase>& sync_cases() {
     out.push_back({"mkv audio 0.3 s early", {.format = "mkv h264 aac", .video_start_s = 0.3}});
     out.push_back({"mov audio 0.3 s early", {.format = "mov h264 pcm", .video_start_s = 0.3}});
     out.push_back({"mov audio 0.5 s late", {.format = "mov h264 pcm", .audio_start_s = 0.5}});
+    out.push_back({"mkv audio gap 0.3 s",
+                   {.format = "mkv h264 vorbis", .audio_gap_s = 1.0, .audio_gap_length_s = 0.3}});
     out.push_back({"mkv variable frame rate", {.format = "mkv h264 vorbis", .variable_frame_rate = true}});
     return out;
   }();

@@ -42,7 +42,7 @@ DecodedTitle decode_whole(const std::string& path_or_uri, const media::DecodeSet
 
 // The clap-and-flash titles the tests and `av_sync_table` measure: every
 // format, AAC at 44.1 and 48 kHz, audio starting 0.5 s late and 0.3 s early,
-// and a variable frame rate. `bounded`: whether the offset must stay within
+// a 0.3 s hole in the audio, and a variable frame rate. `bounded`: whether the offset must stay within
 // 10 ms (MP3's encoder delay is not recorded in every container: measured,
 // stated, not bounded).
 struct SyncCase {

@@ -142,6 +142,10 @@ void write_with_gstreamer(const std::filesystem::path& file, const ClapFlashSpec
   const int64_t samples = static_cast<int64_t>(t.pcm.size()) / channels;
   size_t next_frame = 0;
   int64_t next = 0;  // sample index from first_sample
+  auto in_gap = [&](int64_t sample) {
+    const double time = static_cast<double>(sample) / spec.audio_rate;
+    return spec.audio_gap_length_s > 0 && time >= spec.audio_gap_s && time < spec.audio_gap_s + spec.audio_gap_length_s;
+  };
   while (next_frame < t.frames.size() || next < samples) {
     const uint64_t video_t =
         next_frame < t.frames.size() ? media::media_time_ns(t.frames[next_frame], spec.fps) : UINT64_MAX;
@@ -153,6 +157,8 @@ void write_with_gstreamer(const std::filesystem::path& file, const ClapFlashSpec
       encoder.push(media::AppSrcEncoder::kVideo, pixels.data(), pixels.size(), video_t,
                    media::media_time_ns(until, spec.fps) - video_t);
       ++next_frame;
+    } else if (in_gap(t.first_sample + next)) {
+      next += std::min(chunk, samples - next);  // not stamped: a hole in the track
     } else {
       const int64_t n = std::min(chunk, samples - next);
       encoder.push(media::AppSrcEncoder::kAudio, t.pcm.data() + next * channels,
@@ -180,7 +186,8 @@ std::string ffmpeg_program() {
 
 void write_with_ffmpeg(const std::filesystem::path& file, const ClapFlashSpec& spec, const Recipe& r,
                        const RawTitle& t) {
-  if (spec.variable_frame_rate) throw std::invalid_argument(file.string() + ": a variable frame rate needs a GStreamer format");
+  if (spec.variable_frame_rate || spec.audio_gap_length_s > 0)
+    throw std::invalid_argument(file.string() + ": a variable frame rate or an audio gap needs a GStreamer format");
   // Raw inputs beside the output; each track offset to its first frame or sample.
   const auto video_raw = file.string() + ".rgb", audio_raw = file.string() + ".f32";
   {

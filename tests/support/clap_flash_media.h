@@ -28,6 +28,9 @@ struct ClapFlashSpec {
   // When each track's first frame or sample plays (a track that starts after
   // the other, as in cut and remuxed films).
   double video_start_s = 0.0, audio_start_s = 0.0;
+  // A hole in the audio track from `audio_gap_s` on, this long: no samples
+  // stamped there (a lost stretch of a recording); GStreamer-written formats.
+  double audio_gap_s = 0, audio_gap_length_s = 0;
   // Frames missing here and there (the ones that flash, those that end a
   // flash, and the last are kept), each showing until the next: a variable frame rate.
   bool variable_frame_rate = false;

@@ -90,7 +90,8 @@ TEST_CASE("a decode that starts part-way keeps each click with its flash", "[med
 
 TEST_CASE("snippets hold exactly T frames and T / fps x rate samples, each click with its flash", "[media][av-sync]") {
   const auto name = GENERATE(as<std::string>{}, "mp4 h264 aac", "ts h264 aac", "mp4 audio 0.5 s late",
-                             "mkv audio 0.3 s early", "mkv variable frame rate", "avi mjpeg pcm");
+                             "mkv audio 0.3 s early", "mkv audio gap 0.3 s", "mkv variable frame rate",
+                             "avi mjpeg pcm");
   INFO(name);
   const SyncCase& c = find_case(name);
   TempDir dir;
