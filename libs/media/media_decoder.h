@@ -54,6 +54,12 @@ std::string to_uri(const std::string& path_or_uri);
 
 class MediaDecoder {
  public:
+  // The rules that place frames and samples on a title's timeline, by
+  // version: a change to where decoding puts them (a fix of sync) bumps it,
+  // and prepare redoes the shards decoded by older rules. 1: presentation
+  // time through each track's segment, the title starting at its first frame.
+  static constexpr uint32_t kTimelineVersion = 1;
+
   // Starts the pipeline and waits until the streams are known (a live
   // source, such as rtsp://, only after it starts playing). Throws
   // std::runtime_error naming the URI when it cannot be opened or decoded.

@@ -143,6 +143,15 @@ class Prepare final : public Operator {
         AVFLOW_LOG(info) << path.string() << " has no scene starts (written without scene detection): preparing it again";
         return nullptr;
       }
+      if (shard->timeline().value_or(0) < MediaDecoder::kTimelineVersion) {
+        AVFLOW_LOG(info) << "title '" << t.id << "': " << path.string()
+                         << " was decoded before sound and picture were placed by presentation time (timeline "
+                         << shard->timeline().value_or(0) << " < " << MediaDecoder::kTimelineVersion
+                         << "): preparing it again";
+        shard.reset();
+        std::filesystem::remove(path, ec);
+        return nullptr;
+      }
       const auto now = source_stamp(t.uri);
       if (shard->source() && now && *shard->source() != *now) {
         AVFLOW_LOG(info) << "title '" << t.id << "': its file changed since " << path.string() << " was written ("
@@ -177,6 +186,7 @@ class Prepare final : public Operator {
     h.jpeg_quality = static_cast<uint32_t>(ctx.param(kQuality));
     ShardWriter writer(path, h);
     if (source) writer.set_source(*source);
+    writer.set_timeline(MediaDecoder::kTimelineVersion);
     Snippetizer snippets(decoder, settings, ctx.param(kDecode.frames), t.id, t.show);
     std::optional<scene::SceneDetector> scenes;
     if (ctx.param(kScenes.enabled)) scenes.emplace(kScenes.rule(ctx, settings.fps));

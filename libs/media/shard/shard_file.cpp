@@ -71,6 +71,8 @@ void ShardFile::load() {
       stamp.bytes = ix.get<uint64_t>();
       stamp.modified_ns = ix.get<int64_t>();
       source_ = stamp;
+    } else if (std::memcmp(tag, kTimelineTag, 4) == 0 && !timeline_) {
+      timeline_ = ix.get<uint32_t>();
     } else {
       corrupt("unknown or repeated section after the index");
     }

@@ -30,6 +30,10 @@ class ShardFile {
   // The title's file as prepare read it; empty for a title that is not a
   // local file, and for shards written before prepare recorded it.
   const std::optional<shard::SourceStamp>& source() const { return source_; }
+  // The version of the timeline rules its snippets were decoded with
+  // (MediaDecoder::kTimelineVersion); empty for shards written before
+  // prepare recorded it.
+  const std::optional<uint32_t>& timeline() const { return timeline_; }
   const std::filesystem::path& path() const { return path_; }
 
   // Snippet m with decoded frames and its PCM.
@@ -53,6 +57,7 @@ class ShardFile {
   std::vector<int64_t> scene_starts_;
   bool has_scenes_ = false;
   std::optional<shard::SourceStamp> source_;
+  std::optional<uint32_t> timeline_;
 };
 
 }  // namespace avflow::media

@@ -14,7 +14,10 @@
 //            "SCNE", u32 S, S x u32 (when prepare detected scenes: the first
 //            snippet of every scene after the first, increasing);
 //            "SRCE", u64 bytes, i64 modified_ns (the title's file as it was
-//            when prepare read it, so a later prepare notices a replaced one)
+//            when prepare read it, so a later prepare notices a replaced one);
+//            "TIME", u32 version (of the rules that placed frames and samples
+//            on the title's timeline, MediaDecoder::kTimelineVersion, so a
+//            later prepare redoes shards decoded by older rules)
 //   footer   u64 index_offset, u32 index_crc32, u32 header_crc32, "AVSHEND1"
 //
 // Audio is stored as PCM, not log-mel, so any mel settings can be chosen at
@@ -33,6 +36,7 @@ inline constexpr char kMagic[8] = {'A', 'V', 'S', 'H', 'A', 'R', 'D', '1'};
 inline constexpr char kEndMagic[8] = {'A', 'V', 'S', 'H', 'E', 'N', 'D', '1'};
 inline constexpr char kScenesTag[4] = {'S', 'C', 'N', 'E'};
 inline constexpr char kSourceTag[4] = {'S', 'R', 'C', 'E'};
+inline constexpr char kTimelineTag[4] = {'T', 'I', 'M', 'E'};
 inline constexpr uint64_t kFooterBytes = 8 + 4 + 4 + 8;
 inline constexpr const char* kExtension = ".avshard";
 inline constexpr const char* kPartialSuffix = ".partial";

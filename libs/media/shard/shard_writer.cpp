@@ -87,6 +87,10 @@ void ShardWriter::finish() {
     put<uint64_t>(index, source_->bytes);
     put<int64_t>(index, source_->modified_ns);
   }
+  if (timeline_) {
+    put_bytes(index, kTimelineTag, 4);
+    put<uint32_t>(index, *timeline_);
+  }
   const uint64_t index_offset = offset_;
   write(index.data(), index.size());
   // The header's CRC covers everything from the magic to the first record.

@@ -45,6 +45,8 @@ class ShardWriter {
   // The title's file as prepare read it (source_stamp.h); shards of titles
   // that are not local files have none.
   void set_source(shard::SourceStamp stamp) { source_ = stamp; }
+  // The timeline rules the snippets were decoded with (MediaDecoder::kTimelineVersion).
+  void set_timeline(uint32_t version) { timeline_ = version; }
 
   // Writes index and footer, flushes to disk and renames into place.
   void finish();
@@ -61,6 +63,7 @@ class ShardWriter {
   std::vector<int64_t> scene_starts_;
   bool has_scenes_ = false;
   std::optional<shard::SourceStamp> source_;
+  std::optional<uint32_t> timeline_;
 };
 
 }  // namespace avflow::media

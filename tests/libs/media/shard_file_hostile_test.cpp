@@ -145,6 +145,30 @@ TEST_CASE("the sections after the index read back, and an unknown one is refused
   CHECK_THROWS_WITH(ShardFile(p), Catch::Contains("film.avshard") && Catch::Contains("unknown or repeated section"));
 }
 
+TEST_CASE("the timeline section reads back once, and a shard without it has none", "[media][shards][hostile]") {
+  test::TempDir dir;
+  const fs::path with = fs::path(dir.path()) / "with.avshard", without = fs::path(dir.path()) / "without.avshard";
+  write_small_shard(with, 2, [](ShardWriter& w) { w.set_timeline(3); });
+  write_small_shard(without, 2, [](ShardWriter&) {});
+  CHECK(ShardFile(with).timeline() == 3u);
+  CHECK_FALSE(ShardFile(without).timeline());
+  // The section twice, the index re-sealed: refused.
+  std::vector<uint8_t> b = bytes_of(with);
+  const size_t foot = b.size() - shard::kFooterBytes;
+  const std::vector<uint8_t> section(b.begin() + static_cast<std::ptrdiff_t>(foot - 8), b.begin() + static_cast<std::ptrdiff_t>(foot));
+  REQUIRE(std::memcmp(section.data(), shard::kTimelineTag, 4) == 0);
+  std::vector<uint8_t> footer(b.begin() + static_cast<std::ptrdiff_t>(foot), b.end());
+  b.resize(foot);
+  b.insert(b.end(), section.begin(), section.end());
+  uint64_t index_offset = 0;
+  std::memcpy(&index_offset, footer.data(), 8);
+  const uint32_t crc = crc32(b.data() + index_offset, b.size() - index_offset);
+  std::memcpy(footer.data() + 8, &crc, 4);
+  b.insert(b.end(), footer.begin(), footer.end());
+  write_bytes(with, b);
+  CHECK_THROWS_WITH(ShardFile(with), Catch::Contains("with.avshard") && Catch::Contains("unknown or repeated section"));
+}
+
 TEST_CASE("opening a corrupt shard keeps no file descriptor open", "[media][shards][hostile]") {
   // Found by fuzzing: the descriptor of every refused shard stayed open,
   // until a long run (or the fuzzer) had no descriptors left.

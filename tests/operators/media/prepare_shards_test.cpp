@@ -8,7 +8,9 @@
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
+#include "libs/media/media_decoder.h"
 #include "libs/media/shard/shard_file.h"
+#include "libs/media/shard/shard_writer.h"
 #include "libs/media/snippet.h"
 #include "libs/media/snippet_request.h"
 #include "libs/media/source_stamp.h"
@@ -118,6 +120,30 @@ TEST_CASE("re-running prepare reuses whole shards and redoes half-written or cor
   CHECK(scalar(redo[0], "prepared") == 1);
   CHECK(ShardFile(file).count() == 2);
   CHECK_FALSE(fs::exists(out / "film.avshard.partial"));
+}
+
+TEST_CASE("re-running prepare redoes a shard decoded by older timeline rules", "[media][shards]") {
+  TempDir dir;
+  const fs::path data = make_catalogue(dir), out = fs::path(dir.path()) / "prepared";
+  const fs::path file = out / "film.avshard";
+  prepare(data, out);
+  REQUIRE(ShardFile(file).timeline() == MediaDecoder::kTimelineVersion);
+  // The same shard as a prepare of before the timeline was recorded wrote it.
+  {
+    const ShardFile now(file);
+    ShardWriter old(out / "old.avshard", now.header());
+    for (int64_t m = 0; m < now.count(); ++m) old.add(now.read(m));
+    if (now.source()) old.set_source(*now.source());
+    if (now.has_scenes()) old.set_scene_starts(now.scene_starts());
+    old.finish();
+  }
+  fs::rename(out / "old.avshard", file);
+  REQUIRE_FALSE(ShardFile(file).timeline());
+  auto redo = prepare(data, out);
+  CHECK(scalar(redo[0], "prepared") == 1);
+  CHECK(scalar(redo[0], "reused") == 0);
+  CHECK(ShardFile(file).timeline() == MediaDecoder::kTimelineVersion);
+  CHECK(scalar(prepare(data, out)[0], "reused") == 1);
 }
 
 TEST_CASE("re-running prepare redoes a title whose file was replaced, and keeps the shard of one deleted",
