@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed shards of corpus/shard/: two tiny but whole shards in the
 format of libs/media/shard/shard_format.h (16x16 JPEG frames, a few PCM
-samples), one with scene data and its source's stamp, each prefixed by the target's mode byte
+samples), one with scene data, its source's stamp and its timeline version, each prefixed by the target's mode byte
 (1: fix checksums up) and once as it is (0).
 
     python3 make_shard_seeds.py FRAME.jpg [FRAME.jpg ...]
@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 
-def shard(frames, title, show, snippets, scenes, source=None):
+def shard(frames, title, show, snippets, scenes, source=None, timeline=None):
     body = b""
     for s in (title, show):
         body += struct.pack("<I", len(s)) + s.encode()
@@ -36,6 +36,8 @@ def shard(frames, title, show, snippets, scenes, source=None):
         ix += b"SCNE" + struct.pack("<I", len(scenes)) + b"".join(struct.pack("<I", s) for s in scenes)
     if source:
         ix += b"SRCE" + struct.pack("<Qq", *source)
+    if timeline is not None:
+        ix += b"TIME" + struct.pack("<I", timeline)
     index_offset = len(out)
     out += ix
     out += struct.pack("<QII", index_offset, zlib.crc32(ix), zlib.crc32(out[:header_end])) + b"AVSHEND1"
@@ -48,7 +50,7 @@ def main():
     corpus.mkdir(parents=True, exist_ok=True)
     seeds = {
         "seed-movie": shard(frames, "heat", "", 3, []),
-        "seed-episode-scenes": shard(frames, "s01e01", "friends", 4, [2, 3], (1234567, 1796450000123456789)),
+        "seed-episode-scenes": shard(frames, "s01e01", "friends", 4, [2, 3], (1234567, 1796450000123456789), 1),
     }
     for name, data in seeds.items():
         (corpus / (name + "-fixed")).write_bytes(b"\x01" + data)
