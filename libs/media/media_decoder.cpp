@@ -102,6 +102,9 @@ struct MediaDecoder::State {
   // the video. Sample and frame times count from here; a seek to start_s
   // goes to origin_s + start_s.
   double origin_s = 0;
+  // Where the container's clock starts (s): the earliest track's first
+  // segment. Its duration counts from here (MPEG-TS: not 0).
+  double clock_start_s = 0;
   std::atomic<bool> live{false};  // the source plays at its own pace (set before PLAYING)
   // Set once the State is built, before the pipeline starts; every callback
   // on a GStreamer thread reads it first (from_callback). GStreamer's threads
@@ -674,7 +677,14 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
   {
     // Prerolled: each sink holds its first sample (or a gap). A live source
     // (no preroll) keeps its own timeline.
-    if (r != GST_STATE_CHANGE_NO_PREROLL) s_->origin_s = s_->title_origin();
+    if (r != GST_STATE_CHANGE_NO_PREROLL) {
+      s_->origin_s = s_->title_origin();
+      std::lock_guard<std::mutex> lock(s_->mu);
+      std::optional<GstClockTime> earliest;
+      for (const Stream& st : s_->streams)
+        if (st.first_segment_time && (!earliest || *st.first_segment_time < *earliest)) earliest = st.first_segment_time;
+      if (earliest) s_->clock_start_s = std::min(s_->origin_s, static_cast<double>(*earliest) / GST_SECOND);
+    }
   }
   if (auto d = duration_s()) {
     std::lock_guard<std::mutex> lock(s_->mu);
@@ -716,8 +726,9 @@ const std::string& MediaDecoder::uri() const { return s_->uri; }
 
 std::optional<double> MediaDecoder::duration_s() const {
   gint64 d = 0;
-  if (gst_element_query_duration(s_->pipeline, GST_FORMAT_TIME, &d) && d > 0) return static_cast<double>(d) / GST_SECOND;
-  return std::nullopt;
+  if (!gst_element_query_duration(s_->pipeline, GST_FORMAT_TIME, &d) || d <= 0) return std::nullopt;
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return std::max(0.0, static_cast<double>(d) / GST_SECOND - (s_->origin_s - s_->clock_start_s));
 }
 
 std::optional<at::Tensor> MediaDecoder::next_frame() {

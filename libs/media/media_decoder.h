@@ -73,7 +73,9 @@ class MediaDecoder {
   // Output frame size, known when has_video().
   int64_t width() const;
   int64_t height() const;
-  // Source duration in seconds, when the container says (files); else empty.
+  // The title's length in seconds from its first frame (the container's
+  // duration less any time before that frame), when the container says
+  // (files); else empty.
   std::optional<double> duration_s() const;
 
   // The next frame, uint8 [H, W, 3]; empty at end of stream. Frame k of the

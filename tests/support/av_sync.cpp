@@ -64,7 +64,7 @@ DecodedTitle decode_whole(const std::string& path_or_uri, const media::DecodeSet
   }
   for (at::Tensor chunk; (chunk = d.read_audio(settings.sample_rate)).size(0) > 0;) audio.push_back(chunk);
   if (frames.empty() || audio.empty()) throw std::runtime_error(path_or_uri + ": decoded no frames or no audio");
-  return {at::stack(frames), at::cat(audio)};
+  return {at::stack(frames), at::cat(audio), d.duration_s()};
 }
 
 const std::vector<SyncCase>& sync_cases() {
@@ -93,6 +93,7 @@ SyncCheck check_sync(const std::string& path_or_uri, const ClapFlashSpec& spec, 
   c.sync = measure_av_sync(t.frames, settings.fps, t.audio, settings.sample_rate, kClickSeconds);
   c.frames = t.frames.size(0);
   c.samples = t.audio.size(0);
+  c.duration_s = t.duration_s;
   c.flashes_expected = static_cast<int64_t>(spec.flashes.size());
   // The title starts at its first frame.
   const double first_frame_s = static_cast<double>(std::llround(spec.video_start_s * spec.fps)) / spec.fps;

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ AvSync measure_av_sync(const at::Tensor& frames, double fps, const at::Tensor& a
 // A whole title decoded with `settings`: frames [T, H, W, 3] and audio [N, C].
 struct DecodedTitle {
   at::Tensor frames, audio;
+  std::optional<double> duration_s;  // MediaDecoder::duration_s()
 };
 DecodedTitle decode_whole(const std::string& path_or_uri, const media::DecodeSettings& settings);
 
@@ -58,6 +60,7 @@ struct SyncCheck {
   int64_t flashes_expected = 0;
   int64_t flashes_in_place = 0;  // flashes whose frame is where their time says
   int64_t frames = 0, samples = 0;
+  std::optional<double> duration_s;
 };
 SyncCheck check_sync(const std::string& path_or_uri, const ClapFlashSpec& spec, const media::DecodeSettings& settings);
 
