@@ -539,9 +539,10 @@ struct MediaDecoder::State {
 
   // --- called on the caller's thread ---
 
-  // origin_s of a prerolled file: the first frame's stream time, else the
-  // first audio sample's, else where the earliest track's segment begins.
-  double title_origin() {
+  // origin_s and clock_start_s of a prerolled file: the title starts at its
+  // first frame's stream time, else at its first audio sample's, else where
+  // the earliest track's segment begins, which is where the clock starts.
+  void find_title_start() {
     for (StreamKind kind : {kVideo, kAudio}) {
       GstElement* sink = nullptr;
       {
@@ -565,16 +566,15 @@ struct MediaDecoder::State {
       }
       gst_sample_unref(sample);
     }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      for (StreamKind kind : {kVideo, kAudio})
-        if (streams[kind].timing.present) return std::max(0.0, streams[kind].timing.first_s);
-    }
     std::lock_guard<std::mutex> lock(mu);
     std::optional<GstClockTime> earliest;
     for (const Stream& st : streams)
       if (st.first_segment_time && (!earliest || *st.first_segment_time < *earliest)) earliest = st.first_segment_time;
-    return earliest ? static_cast<double>(*earliest) / GST_SECOND : 0.0;
+    clock_start_s = earliest ? static_cast<double>(*earliest) / GST_SECOND : 0.0;
+    origin_s = clock_start_s;
+    for (StreamKind kind : {kAudio, kVideo})  // the video's, where there is one
+      if (streams[kind].timing.present) origin_s = std::max(0.0, streams[kind].timing.first_s);
+    clock_start_s = std::min(clock_start_s, origin_s);
   }
 
   // Raises the pipeline's first error, naming the URI.
@@ -677,14 +677,7 @@ MediaDecoder::MediaDecoder(const std::string& path_or_uri, const DecodeSettings&
   {
     // Prerolled: each sink holds its first sample (or a gap). A live source
     // (no preroll) keeps its own timeline.
-    if (r != GST_STATE_CHANGE_NO_PREROLL) {
-      s_->origin_s = s_->title_origin();
-      std::lock_guard<std::mutex> lock(s_->mu);
-      std::optional<GstClockTime> earliest;
-      for (const Stream& st : s_->streams)
-        if (st.first_segment_time && (!earliest || *st.first_segment_time < *earliest)) earliest = st.first_segment_time;
-      if (earliest) s_->clock_start_s = std::min(s_->origin_s, static_cast<double>(*earliest) / GST_SECOND);
-    }
+    if (r != GST_STATE_CHANGE_NO_PREROLL) s_->find_title_start();
   }
   if (auto d = duration_s()) {
     std::lock_guard<std::mutex> lock(s_->mu);
