@@ -87,6 +87,21 @@ const std::vector<SyncCase>& sync_cases() {
   return all;
 }
 
+const SyncCase& sync_case(const std::string& name) {
+  for (const auto& c : sync_cases())
+    if (c.name == name) return c;
+  throw std::invalid_argument("no clap-and-flash case '" + name + "'");
+}
+
+std::filesystem::path write_sync_case(const std::filesystem::path& dir, const SyncCase& c) {
+  std::string stem = c.name;
+  for (char& ch : stem)
+    if (ch == ' ' || ch == '.' || ch == ',') ch = '_';
+  for (const auto& f : clap_flash_formats())
+    if (f.name == c.spec.format) return write_clap_flash(dir / (stem + f.extension), c.spec);
+  throw std::invalid_argument("no clap-and-flash format '" + c.spec.format + "'");
+}
+
 SyncCheck check_sync(const std::string& path_or_uri, const ClapFlashSpec& spec, const media::DecodeSettings& settings) {
   const DecodedTitle t = decode_whole(path_or_uri, settings);
   SyncCheck c;

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct SyncCase {
   bool bounded = true;
 };
 const std::vector<SyncCase>& sync_cases();
+// The case by name (std::invalid_argument for an unknown one), and its file
+// written into `dir`, named after it.
+const SyncCase& sync_case(const std::string& name);
+std::filesystem::path write_sync_case(const std::filesystem::path& dir, const SyncCase& c);
 
 // One case checked: its file decoded with `settings` and measured.
 struct SyncCheck {

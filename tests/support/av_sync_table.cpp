@@ -31,14 +31,8 @@ int main(int argc, char** argv) {
   int failures = 0;
   for (const auto& c : test::sync_cases()) {
     if (!only.empty() && c.name != only) continue;
-    std::string stem = c.name;
-    for (char& ch : stem)
-      if (ch == ' ' || ch == '.') ch = '_';
-    std::string ext;
-    for (const auto& f : test::clap_flash_formats())
-      if (f.name == c.spec.format) ext = f.extension;
     try {
-      const auto file = test::write_clap_flash(dir / (stem + ext), c.spec);
+      const auto file = test::write_sync_case(dir, c);
       const auto r = test::check_sync(file.string(), c.spec, settings);
       std::printf("%-26s %4zu/%-3lld %5lld/%-3lld %10.2f %10.2f %8lld %9lld%s\n", c.name.c_str(), r.sync.pairs.size(),
                   static_cast<long long>(r.flashes_expected), static_cast<long long>(r.flashes_in_place),

@@ -33,22 +33,6 @@ DecodeSettings prepare_like() {
   return s;
 }
 
-std::filesystem::path write_case(const TempDir& dir, const SyncCase& c) {
-  std::string stem = c.name;
-  for (char& ch : stem)
-    if (ch == ' ' || ch == '.' || ch == ',') ch = '_';
-  for (const auto& f : clap_flash_formats())
-    if (f.name == c.spec.format) return write_clap_flash(std::filesystem::path(dir.path()) / (stem + f.extension), c.spec);
-  FAIL("no format " << c.spec.format);
-  return {};
-}
-
-const SyncCase& find_case(const std::string& name) {
-  for (const auto& c : sync_cases())
-    if (c.name == name) return c;
-  throw std::invalid_argument("no sync case " + name);
-}
-
 }  // namespace
 
 TEST_CASE("every container and codec plays each click within 10 ms of its flash, the flash where its time says",
@@ -57,7 +41,7 @@ TEST_CASE("every container and codec plays each click within 10 ms of its flash,
   const SyncCase& c = sync_cases()[index];
   INFO(c.name);
   TempDir dir;
-  const auto file = write_case(dir, c);
+  const auto file = write_sync_case(dir.path(), c);
   const SyncCheck r = check_sync(file.string(), c.spec, prepare_like());
   REQUIRE(static_cast<int64_t>(r.sync.pairs.size()) == r.flashes_expected);
   if (c.bounded) {
@@ -79,9 +63,9 @@ TEST_CASE("a decode that starts part-way keeps each click with its flash", "[med
   const auto name = GENERATE(as<std::string>{}, "mp4 h264 aac", "ts h264 aac", "mkv h264 aac", "mp4 audio 0.5 s late",
                              "mkv audio 0.3 s early");
   INFO(name);
-  const SyncCase& c = find_case(name);
+  const SyncCase& c = sync_case(name);
   TempDir dir;
-  const auto file = write_case(dir, c);
+  const auto file = write_sync_case(dir.path(), c);
   DecodeSettings settings = prepare_like();
   settings.start_s = 1.0;  // after the first flash
   const SyncCheck r = check_sync(file.string(), c.spec, settings);
@@ -95,9 +79,9 @@ TEST_CASE("snippets hold exactly T frames and T / fps x rate samples, each click
                              "mkv audio 0.3 s early", "mkv audio gap 0.3 s", "mkv variable frame rate",
                              "avi mjpeg pcm");
   INFO(name);
-  const SyncCase& c = find_case(name);
+  const SyncCase& c = sync_case(name);
   TempDir dir;
-  const auto file = write_case(dir, c);
+  const auto file = write_sync_case(dir.path(), c);
   const DecodeSettings settings = prepare_like();
   MediaDecoder decoder(file.string(), settings);
   constexpr int64_t kFrames = 10;  // 0.4 s: 19200 samples
