@@ -140,11 +140,13 @@ int run_command(const Args& args) {
   if (args.flag("--metrics")) std::fprintf(stderr, "%s", result.metrics.table().c_str());
   // Bad items a node got past (on_error = skip) are in the summary of every
   // run, whatever its end: a run that finished on 0.1% substitutes says so.
-  for (const NodeMetrics& n : result.metrics.nodes)
-    if (n.errors > 0)
+  for (const NodeMetrics& n : result.metrics.nodes) {
+    if (n.errors > 0) {
       AVFLOW_LOG(warn) << "node '" << n.name << "' (" << n.op << ") replaced or left out " << n.errors
                        << " bad item" << (n.errors == 1 ? "" : "s") << " of " << n.items_in
                        << " (on_error = skip; each is logged above)";
+    }
+  }
 
   switch (result.status) {
     case RunStatus::kFinished:
