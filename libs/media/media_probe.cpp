@@ -102,7 +102,7 @@ ProbeReport probe_media(const std::string& path_or_uri, const DecodeSettings& se
     for (int64_t k = 0; k < frames && decoder.next_frame(); ++k) {
     }
   const MediaDecoder::Timing t = decoder.timing();
-  const Discovered found = r.live ? Discovered{} : discover(r.uri, settings.timeout_s);
+  const Discovered found = discover(r.uri, settings.timeout_s);
   r.container = found.container;
   r.duration_s = decoder.duration_s() ? decoder.duration_s() : found.duration_s;
   r.title_start_s = t.origin_s;
