@@ -342,8 +342,9 @@ struct MediaDecoder::State {
 
     std::unique_lock<std::mutex> lock(mu);
     Stream& s = streams[kind];
-    const std::optional<double> stream_time =
-        stream_time_of(GST_BUFFER_PTS(buf), s.timeline ? &*s.timeline : gst_sample_get_segment(sample));
+    const GstSegment* segment = s.timeline ? &*s.timeline : gst_sample_get_segment(sample);
+    const std::optional<double> stream_time = stream_time_of(GST_BUFFER_PTS(buf), segment);
+    if (stream_time && !s.timing.present) note_first(s, GST_BUFFER_PTS(buf), *stream_time, segment);  // not prerolled (a gap)
     gst_sample_unref(sample);
     const double t = stream_time ? *stream_time - origin_s - settings.start_s : 0.0;
     if (kind == kVideo)
@@ -537,6 +538,15 @@ struct MediaDecoder::State {
     s.chunks.push_back({std::move(pcm)});
   }
 
+  // A stream's first frame or sample, for timing() (lock held).
+  static void note_first(Stream& st, GstClockTime pts, double stream_time, const GstSegment* segment) {
+    st.timing.present = true;
+    st.timing.first_s = stream_time;
+    st.timing.first_stamped_s = static_cast<double>(pts) / GST_SECOND;
+    if (segment && segment->format == GST_FORMAT_TIME)
+      st.timing.mapped_back_s = (static_cast<double>(segment->start) - static_cast<double>(segment->time)) / GST_SECOND;
+  }
+
   // --- called on the caller's thread ---
 
   // origin_s and clock_start_s of a prerolled file: the title starts at its
@@ -556,14 +566,7 @@ struct MediaDecoder::State {
       Stream& st = streams[kind];
       const GstClockTime pts = GST_BUFFER_PTS(gst_sample_get_buffer(sample));
       const GstSegment* segment = st.timeline ? &*st.timeline : gst_sample_get_segment(sample);
-      const auto t = stream_time_of(pts, segment);
-      if (t) {
-        st.timing.present = true;
-        st.timing.first_s = *t;
-        st.timing.first_stamped_s = static_cast<double>(pts) / GST_SECOND;
-        if (segment && segment->format == GST_FORMAT_TIME)
-          st.timing.mapped_back_s = (static_cast<double>(segment->start) - static_cast<double>(segment->time)) / GST_SECOND;
-      }
+      if (const auto t = stream_time_of(pts, segment)) note_first(st, pts, *t, segment);
       gst_sample_unref(sample);
     }
     std::lock_guard<std::mutex> lock(mu);
