@@ -62,6 +62,8 @@ fs::path CheckpointStore::save(AvModel& model, torch::optim::Adam& optimizer, in
     std::string state = "step = " + std::to_string(step) + "\n";
     for (const auto& [k, v] : extra) state += k + " = " + v + "\n";
     write_text_atomically(partial / "state.txt", state);
+    // The encoders' sizes, so that one checkpoint is enough to export them.
+    write_encoder_options(partial, {model->options().video, model->options().audio});
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove_all(partial, ec);
