@@ -11,20 +11,20 @@ namespace avflow::cli {
 namespace {
 
 const std::set<std::string> kCommands = {"run",    "check", "ops",  "dot", "demo-catalogue",
-                                         "launch", "plot",  "probe", "demo-datasets"};
+                                         "launch", "plot",  "probe", "demo-datasets", "export"};
 // Options that take a value, and flags, with the commands that accept them
 // ("*" = every command).
 const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--set", {"run", "check", "dot"}},  {"--plugin", {"*"}},     {"--log-level", {"*"}},
     {"--threads", {"run"}},              {"--metrics-every", {"run"}}, {"--progress", {"run"}},
-    {"-o", {"dot", "plot"}},          {"--series", {"plot"}},       {"--run-dir", {"run"}},
+    {"-o", {"dot", "plot", "export"}},          {"--series", {"plot"}},       {"--run-dir", {"run"}},
     {"--seed", {"demo-catalogue", "demo-datasets"}}, {"--classes", {"demo-datasets"}}, {"--clips", {"demo-datasets"}},
     {"--seconds", {"demo-datasets"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
     {"--status-port", {"run"}},           {"--status-address", {"run"}},
     {"--catalogue", {"probe"}},           {"--fps", {"probe"}},         {"--sample-rate", {"probe"}},
-    {"--channels", {"probe"}},
+    {"--channels", {"probe"}},            {"--format", {"export"}},
 };
 const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
@@ -96,7 +96,7 @@ Args parse_args(int argc, char** argv) {
       if (!kCommands.count(arg))
         throw UsageError("unknown command '" + arg + "'" +
                          did_you_mean(arg, std::vector<std::string>(kCommands.begin(), kCommands.end())) +
-                         "; commands: run, check, ops, dot, probe, demo-catalogue, demo-datasets, launch, plot");
+                         "; commands: run, check, ops, dot, probe, export, demo-catalogue, demo-datasets, launch, plot");
       a.command = arg;
     } else {
       a.positional.push_back(arg);
@@ -129,6 +129,7 @@ Usage:
   avflow ops [NAME] [--markdown]                 list operators, or describe one
   avflow dot GRAPH [--set ...]... [-o FILE]      the wired graph as Graphviz
   avflow probe FILE_OR_URI... | --catalogue DIR  a title's streams, and what decoding corrects to sync them
+  avflow export RUN_DIR -o DIR [--format F]      the encoders as torchvision state dicts, for PyTorch
   avflow demo-catalogue OUT_DIR [options]        write a small synthetic catalogue of movies and shows
   avflow demo-datasets OUT_DIR [options]         write tiny UCF101, HMDB51 and ESC-50 look-alikes
   avflow launch --nproc N -- run GRAPH [...]     run N processes of data-parallel training
@@ -237,6 +238,34 @@ Options:
   --channels N      its channels, 1 or 2 (default 1)
 
 Exit 0 when every title could be probed, 1 when one could not.
+)";
+  if (command == "export")
+    return R"(avflow export CHECKPOINT_OR_RUN_DIR -o DIR [--format pt|safetensors]
+
+Writes a run's encoders under torchvision's names, so PyTorch code loads
+them into torchvision's models with strict key matching:
+
+  DIR/video_encoder.pt    torchvision.models.video.r2plus1d_18's state dict, no fc
+  DIR/audio_encoder.pt    torchvision.models.resnet18's, with a one-channel
+                          conv1 (Conv2d(1, 64, 7, 2, 3, bias=False)), no fc
+  DIR/input_spec.json     what they take: frames, fps, crop, mean and std;
+                          sample rate, seconds and the mel parameters
+
+CHECKPOINT_OR_RUN_DIR is a run directory (avflow run --run-dir), a checkpoint
+folder (the finished run's exported encoders, or else its latest checkpoint)
+or one step-N checkpoint. The input spec comes from the run's graph.toml.
+
+In Python:
+  video = torchvision.models.video.r2plus1d_18(); video.fc = torch.nn.Identity()
+  video.load_state_dict(torch.load("DIR/video_encoder.pt"))
+
+An encoder of other sizes than torchvision's (the quickstart's width 8) is
+written all the same; the command says why no torchvision model holds it,
+or which constructor arguments do (other block counts).
+
+Options:
+  -o DIR          the folder to write (created)
+  --format F      pt (torch.save's format, the default) or safetensors
 )";
   if (command == "demo-catalogue")
     return R"(avflow demo-catalogue OUT_DIR [options]

@@ -14,5 +14,6 @@ int launch_command(const Args& args);
 int plot_command(const Args& args);
 int demo_datasets_command(const Args& args);
 int probe_command(const Args& args);
+int export_command(const Args& args);
 
 }  // namespace avflow::cli

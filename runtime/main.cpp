@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     if (args.command == "plot") return plot_command(args);
     if (args.command == "demo-datasets") return demo_datasets_command(args);
     if (args.command == "probe") return probe_command(args);
+    if (args.command == "export") return export_command(args);
     return dot_command(args);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "avflow %s: %s\nTry 'avflow %s --help'.\n", args.command.c_str(), e.what(),

@@ -18,6 +18,7 @@ packages=(
   libturbojpeg0-dev
   libcairo2-dev
   graphviz
+  python3-torch python3-torchvision python3-numpy
 )
 
 missing=()
