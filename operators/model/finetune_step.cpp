@@ -8,6 +8,7 @@
 //   op = "finetune_step"
 //   modality = "video"
 //   encoder = "runs/pretrain_tv/checkpoints/video_encoder.pt"   # empty: from scratch
+//   # init = "r2plus1d_18_kinetics.pth"   # or torchvision weights a user has
 //   mode = "finetune"            # or linear_probe
 //   batch_size = 96              # the batch nodes' size, for the schedule
 //   epochs = 150
@@ -39,6 +40,7 @@
 #include "libs/model/classifier.h"
 #include "libs/model/encoder_export.h"
 #include "libs/model/lr_schedule.h"
+#include "libs/model/torchvision_weights.h"
 #include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
@@ -55,6 +57,14 @@ class FinetuneStep final : public Operator {
                                                    "video: the encoder f; audio: the encoder g"};
   static inline const Param<std::string> kEncoder{
       "encoder", "", "exported encoder weights (video_encoder.pt / audio_encoder.pt); empty: from scratch, the baseline"};
+  static inline const Param<std::string> kInit{
+      "init", "",
+      "a torchvision state dict (.pt or .safetensors) to start the encoder from instead: an r2plus1d_18 for video "
+      "(Kinetics weights), a resnet18 with a one-channel conv1 for audio; the classifier (fc) is left out"};
+  static std::optional<ParamProblem> one_start(const ParamSet& p) {
+    if (p.get(kEncoder).empty() || p.get(kInit).empty()) return std::nullopt;
+    return ParamProblem{kInit.name(), "is set beside encoder: start from one of them (init: torchvision weights; encoder: avflow's own export)"};
+  }
   static inline const Param<int64_t> kWidth{"width", 64, Range{1, 1024},
                                             "encoder width when no encoder_options.txt lies beside `encoder`"};
   static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "blocks per stage, likewise"};
@@ -77,8 +87,9 @@ class FinetuneStep final : public Operator {
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the fresh weights"};
   static inline const Param<std::string> kDevice = device::device_param();
   static inline const Param<int64_t> kThreads{"threads", 0, Range{0, 4096}, "CPU threads inside a step (0: one per core)"};
-  AVFLOW_CONTRACT(kInput, kLabel, kMetrics, kModality, kEncoder, kWidth, kBlocks, kMode, kClasses, kBatchSize, kSchedule,
+  AVFLOW_CONTRACT(kInput, kLabel, kMetrics, kModality, kEncoder, kInit, kWidth, kBlocks, kMode, kClasses, kBatchSize, kSchedule,
                   kMomentum, kWeightDecay, kOut, kSeed, kDevice, kThreads, kHoldsInputs,
+                  rule("encoder or init, not both", &FinetuneStep::one_start),
                   Reads{.name = "classes", .param = "classes", .doc = "the data set's classes"},
                   Reads{.name = "epoch_items", .doc = "items per epoch, with batch_size the schedule's steps"},
                   Reads{.name = "epochs", .param = "epochs", .doc = "the passes labelled_clips makes"});
@@ -99,6 +110,12 @@ class FinetuneStep final : public Operator {
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = Classifier(o);
     if (!encoder.empty()) model_->load_encoder(encoder);
+    const std::string init = ctx.param(kInit);
+    if (!init.empty()) {
+      const std::string loaded = init_encoder_from_file(
+          model_->encoder(), o.modality == "video" ? EncoderKind::kVideo : EncoderKind::kAudio, o.encoder, init);
+      AVFLOW_LOG(info) << ctx.node() << ": " << loaded;
+    }
     if (ctx.param(kMode) == Mode::kLinearProbe) model_->freeze_encoder();
     model_->to(device_);
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // batches of one shape
@@ -120,7 +137,7 @@ class FinetuneStep final : public Operator {
     schedule_.check();
     out_ = ctx.param(kOut);
     AVFLOW_LOG(info) << ctx.node() << ": " << o.modality << " classifier, " << o.classes << " classes, "
-                     << (encoder.empty() ? std::string("from scratch") : "encoder " + encoder) << ", "
+                     << (!encoder.empty() ? "encoder " + encoder : !init.empty() ? "torchvision weights " + init : std::string("from scratch")) << ", "
                      << kMode.name_of(ctx.param(kMode)) << ", " << trained.size() << " trained tensors, " << schedule_.total_steps
                      << " steps on " << device_.str();
   }

@@ -15,6 +15,7 @@
 //   heads = []                   # extra model heads by name (extension kind model_head)
 //   loss_terms = ["contrastive"] # the loss: these terms (extension kind loss_term) ...
 //   loss_weights = [1.0]         # ... times these weights, summed
+//   init = ["r2plus1d_18_kinetics.pth"]  # torchvision weights to start f (and/or g) from
 //
 // Checkpoints go to the graph's folder ([graph] checkpoints = "runs/tv/checkpoints");
 // `avflow run --resume` continues from the latest one there.
@@ -66,6 +67,7 @@
 #include "libs/model/multi_tensor_adam.h"
 #include "libs/model/step_objective.h"
 #include "libs/model/sync_batch_norm.h"
+#include "libs/model/torchvision_weights.h"
 #include "operators/model/schedule_params.h"
 
 namespace avflow::ops {
@@ -86,6 +88,10 @@ class TrainStep final : public Operator {
   static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "residual blocks per stage, both encoders (18 layers: 2)"};
   static inline const Param<int64_t> kDim{"embedding_dim", 512, Range{1, 65536}, "d, the joint embedding size"};
   static inline const Param<int64_t> kSeed{"seed", 0, "seed of the model's initial weights"};
+  static inline const Param<std::vector<std::string>> kInit{
+      "init", std::vector<std::string>{},
+      "torchvision state dicts (.pt or .safetensors) to start the encoders from: an r2plus1d_18 for f, a resnet18 "
+      "with a one-channel conv1 for g (each file's stem says which); a resumed run continues from its checkpoint"};
   // The loss.
   static inline const Param<bool> kNormalize{"normalize", false, "l2-normalise embeddings and divide scores by tau (false: Eq. 1 as in the paper)"};
   static inline const Param<double> kTau{"tau", 0.07, Range{1e-4, 100.0}, "temperature of the normalised variant"};
@@ -161,7 +167,7 @@ class TrainStep final : public Operator {
   static inline const Param<double> kDistributedTimeout{
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
-  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kNormalize, kTau,
+  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kInit, kNormalize, kTau,
                   kLossGroup, kBatchNorm, kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep,
                   kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed,
                   kDistributedTimeout, kHoldsInputs, ParamsCheck{&TrainStep::check},
@@ -207,6 +213,11 @@ class TrainStep final : public Operator {
     o.embedding_dim = ctx.param(kDim);
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = AvModel(o);
+    if (!ctx.resuming() || ctx.checkpoints().empty()) {
+      for (const auto& line : init_model_from_files(model_, ctx.param(kInit))) {
+        AVFLOW_LOG(info) << label_ << ": " << line;
+      }
+    }
     model_->to(device_);
     channels_last_ = ctx.param(kMemoryFormat) == MemoryFormat::kChannelsLast ||
                      (ctx.param(kMemoryFormat) == MemoryFormat::kAuto && device_.is_cuda());

@@ -59,6 +59,9 @@ const std::vector<BrokenRule>& broken_rules() {
        "parameter 'genres' chooses among a catalogue's titles, but catalogue is empty: set catalogue"},
       {"kl_monitor: sample 0 or at least 4", node("kl", "kl_monitor", "sample = 2\n"), 4, "kl",
        "parameter 'sample' is 2: the sets need 4 snippets at least"},
+      {"finetune_step: encoder or init",
+       node("finetune", "finetune_step", "out = \"o\"\nencoder = \"e/video_encoder.pt\"\ninit = \"r2plus1d_18.pth\"\n"),
+       6, "finetune", "parameter 'init' is set beside encoder: start from one of them"},
       {"finetune_step: labelled_clips upstream",
        node("a", "tone", "") + node("b", "tone", "") + node("finetune", "finetune_step", "out = \"o\"\nclasses = 3\n") +
            "[[edge]]\nfrom = \"a\"\nto = \"finetune.input\"\n[[edge]]\nfrom = \"b\"\nto = \"finetune.label\"\n",
