@@ -27,6 +27,7 @@
 #include "engine/operator.h"
 #include "engine/payloads/scalars.h"
 #include "engine/registry.h"
+#include "operators/sinks/csv_field.h"
 #include "operators/sinks/wall_time.h"
 
 namespace avflow::ops {
@@ -38,14 +39,6 @@ std::string csv_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
-}
-
-// Names with a comma, a quote or a line break are quoted, quotes doubled.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + "\"";
 }
 }  // namespace
 

@@ -1,0 +1,123 @@
+// embed: each snippet's pooled embedding from a trained encoder, with the
+// snippet's title, show, m and time span, for retrieval and analysis
+// (graphs/embed.toml writes them with the npy sink).
+//
+//   [[node]]
+//   name = "embed"
+//   op = "embed"
+//   encoder = "runs/pretrain_tv/checkpoints/video_encoder.pt"   # avflow's export (sizes from encoder_options.txt)
+//   # init = "export/video_encoder.pt"                          # or a torchvision state dict
+//   modality = "video"
+//
+//   [[edge]]  from = "decode.snippet"   to = "tensors.snippet"  # snippet_tensors: its frames, same item
+//   [[edge]]  from = "tensors.video"    to = "augment.in"
+//   [[edge]]  from = "augment.out"      to = "embed.input"     # float [3, T, H, W] (video) or [1, mels, frames] (audio)
+//   [[edge]]  from = "decode.snippet"   to = "embed.snippet"   # the same item's Snippet
+//
+// The input and its snippet are joined by item number, so they may arrive in
+// any order (the input must come from the snippet through snippet_tensors:
+// decode's own video port numbers its items apart). Each snippet is embedded on its own (a batch of one) in
+// evaluation mode without gradients: the encoder's last feature map averaged
+// over time and space, [d] (512 at the paper's size).
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "engine/log.h"
+#include "engine/operator.h"
+#include "engine/payloads/tensor.h"
+#include "engine/registry.h"
+#include "libs/device/device.h"
+#include "libs/media/snippet.h"
+#include "libs/model/classifier.h"
+#include "libs/model/encoder_export.h"
+#include "libs/model/torchvision_weights.h"
+#include "operators/model/snippet_embedding.h"
+
+namespace avflow::ops {
+
+using namespace avflow::model;
+
+class Embed final : public Operator {
+ public:
+  static inline const In<Tensor> kInput{"input", "the snippet, prepared: float [3, T, H, W] (video) or [1, mels, frames]"};
+  static inline const In<media::Snippet> kSnippet{"snippet", "the same item's snippet (title, show, m, time span)"};
+  static inline const Out<SnippetEmbedding> kEmbedding{"embedding", "its pooled embedding [d] with title, show, m, span"};
+  static inline const Param<std::string> kEncoder{
+      "encoder", "", "avflow's exported encoder (video_encoder.pt / audio_encoder.pt, sizes from encoder_options.txt)"};
+  static inline const Param<std::string> kInit{
+      "init", "", "or a torchvision state dict (.pt or .safetensors; avflow export's, or r2plus1d_18 / resnet18 weights)"};
+  static inline const Param<std::string> kModality{"modality", "video", Choices{"video", "audio"},
+                                                   "video: the encoder f; audio: the encoder g"};
+  static inline const Param<int64_t> kWidth{"width", 64, Range{1, 1024},
+                                            "with init: the encoder's width (torchvision's: 64)"};
+  static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "with init: blocks per stage (18 layers: 2)"};
+  static inline const Param<std::string> kDevice = device::device_param();
+  AVFLOW_CONTRACT(kInput, kSnippet, kEmbedding, kEncoder, kInit, kModality, kWidth, kBlocks, kDevice,
+                  exactly_one_of(kEncoder, kInit));
+
+  void open(Context& ctx) override {
+    device_ = device::resolve_device(ctx.param(kDevice));
+    ClassifierOptions options;
+    options.modality = ctx.param(kModality);
+    options.classes = 1;  // the head is not used
+    options.encoder = {.width = ctx.param(kWidth), .blocks = std::vector<int64_t>(4, ctx.param(kBlocks))};
+    const std::string encoder = ctx.param(kEncoder), init = ctx.param(kInit);
+    if (!encoder.empty())
+      if (auto exported = read_encoder_options(std::filesystem::path(encoder).parent_path()))
+        options.encoder = options.modality == "video" ? exported->video : exported->audio;
+    model_ = Classifier(options);
+    std::string loaded = "encoder " + encoder;
+    if (!encoder.empty())
+      model_->load_encoder(encoder);
+    else
+      loaded = init_encoder_from_file(model_->encoder(),
+                                      options.modality == "video" ? EncoderKind::kVideo : EncoderKind::kAudio,
+                                      options.encoder, init);
+    model_->to(device_);
+    model_->eval();
+    AVFLOW_LOG(info) << ctx.node() << ": " << options.modality << " " << loaded << " on " << device_.str();
+  }
+
+  void process(Context& ctx) override {
+    Waiting& w = waiting_[ctx.item()];
+    if (ctx.has(kInput))
+      w.input = ctx.input(kInput).get();
+    else
+      w.snippet = ctx.share_input(kSnippet);
+    if (!w.input.defined() || !w.snippet) return;
+    const Waiting ready = std::move(w);
+    waiting_.erase(ctx.item());
+
+    const device::DeviceScope on_device(device_);
+    SnippetEmbedding e;
+    e.title = ready.snippet->title;
+    e.show = ready.snippet->show;
+    e.index = ready.snippet->index;
+    e.start_s = ready.snippet->start_s;
+    e.end_s = ready.snippet->end_s;
+    {
+      torch::NoGradGuard no_grad;
+      const at::Tensor f = model_->features(ready.input.unsqueeze(0).to(device_))[0].to(at::kCPU, at::kFloat).contiguous();
+      e.values.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+    }
+    ctx.emit(kEmbedding, std::move(e));
+  }
+
+ private:
+  struct Waiting {
+    at::Tensor input;
+    std::shared_ptr<const media::Snippet> snippet;
+  };
+
+  at::Device device_{at::kCPU};
+  Classifier model_{nullptr};
+  std::map<uint64_t, Waiting> waiting_;
+};
+
+AVFLOW_REGISTER(Embed, "embed", "each snippet's pooled embedding from a trained encoder, with its title, m and span");
+
+}  // namespace avflow::ops
