@@ -6,7 +6,8 @@
 //   op = "labelled_clips"
 //   dataset = "ucf101"            # ucf101 | hmdb51 | esc50
 //   root = "data/ucf101"          # UCF-101/ + ucfTrainTestlist/, hmdb51_org/ + testTrainMulti_7030_splits/,
-//                                 # or ESC-50-master/ (avflow demo-datasets writes all three)
+//                                 # or ESC-50-master/ (avflow demo-datasets writes all three); or the
+//                                 # UCF-101, hmdb51_org or ESC-50-master folder itself (dataset_roots.h)
 //   split = 1                     # UCF101, HMDB51: 1-3; ESC-50: the test fold, 1-5
 //   part = "train"                # train: every file once per epoch, shuffled by seed
 //   epochs = 150
@@ -23,6 +24,7 @@
 #include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
+#include "libs/datasets/dataset_roots.h"
 #include "libs/datasets/esc50_layout.h"
 #include "libs/datasets/hmdb51_layout.h"
 #include "libs/datasets/ucf101_layout.h"
@@ -42,7 +44,7 @@ class LabelledClips final : public Operator {
       "dataset", Dataset::kUcf101,
       {{"ucf101", Dataset::kUcf101}, {"hmdb51", Dataset::kHmdb51}, {"esc50", Dataset::kEsc50}},
       "the data set's layout"};
-  static inline const Param<std::string> kRoot{"root", kRequired, "the folder holding the layout's folders"};
+  static inline const Param<std::string> kRoot{"root", kRequired, "the folder holding the layout's folders, or the videos' (ESC-50's) folder itself"};
   static inline const Param<int64_t> kSplit{"split", 1, Range{1, 5}, "UCF101 / HMDB51: split 1-3; ESC-50: test fold 1-5"};
   static inline const EnumParam<Part> kPart{"part", Part::kTrain, {{"train", Part::kTrain}, {"test", Part::kTest}},
                                             "train: the training files, shuffled; test: every view of the test files"};
@@ -69,10 +71,14 @@ class LabelledClips final : public Operator {
     const std::string dataset = kDataset.name_of(set);
     const int split = static_cast<int>(ctx.param(kSplit));
     const datasets::LayoutOptions options{.require_files = ctx.param(kCheckFiles)};
+    // The layouts people unpack the archives in (dataset_roots.h).
+    const datasets::DatasetFolders folders = set == Dataset::kUcf101   ? datasets::find_ucf101(root)
+                                             : set == Dataset::kHmdb51 ? datasets::find_hmdb51(root)
+                                                                       : datasets::find_esc50(root);
     const datasets::LabelledSplit s =
-        set == Dataset::kUcf101   ? datasets::read_ucf101(root / "UCF-101", root / "ucfTrainTestlist", split, options)
-        : set == Dataset::kHmdb51 ? datasets::read_hmdb51(root / "hmdb51_org", root / "testTrainMulti_7030_splits", split, options)
-                                  : datasets::read_esc50(root / "ESC-50-master", split, options);
+        set == Dataset::kUcf101   ? datasets::read_ucf101(folders.videos, folders.lists, split, options)
+        : set == Dataset::kHmdb51 ? datasets::read_hmdb51(folders.videos, folders.lists, split, options)
+                                  : datasets::read_esc50(folders.videos, split, options);
     test_ = ctx.param(kPart) == Part::kTest;
     files_ = test_ ? s.test : s.train;
     if (files_.empty()) throw std::runtime_error("the " + kPart.name_of(ctx.param(kPart)) + " part of " + dataset + " split " +
