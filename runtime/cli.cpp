@@ -17,6 +17,7 @@ const std::set<std::string> kCommands = {"run",    "check", "ops",  "dot", "demo
 const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--set", {"run", "check", "dot"}},  {"--plugin", {"*"}},     {"--log-level", {"*"}},
     {"--threads", {"run"}},              {"--metrics-every", {"run"}}, {"--progress", {"run"}},
+    {"--progress-every", {"run"}},
     {"-o", {"dot", "plot", "export"}},          {"--series", {"plot"}},       {"--run-dir", {"run"}},
     {"--seed", {"demo-catalogue", "demo-datasets"}}, {"--classes", {"demo-datasets"}}, {"--clips", {"demo-datasets"}},
     {"--seconds", {"demo-datasets"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
@@ -175,6 +176,10 @@ Options:
   --metrics               print per-node metrics at the end
   --metrics-every SEC     log per-node metrics every SEC seconds
   --progress MODE         auto (default: a bar on a terminal), always, never
+  --progress-every S      when standard output is not a terminal (a log file),
+                          a line there every S seconds: step, items done of
+                          expected, rate, ETA, the latest loss (default 30;
+                          0: none; --progress never: none)
   --run-dir DIR           record the run in DIR: DIR/graph.toml is the graph
                           resolved (includes, [set] lines and --set applied,
                           every parameter written out); `avflow run

@@ -98,6 +98,8 @@ std::unique_ptr<StatusServer> start_status_server(const StatusServerOptions& opt
 int run_command(const Args& args) {
   ProgressMode mode = progress_mode(args);
   double every = number_option(args, "--metrics-every", 0.1, 86400);
+  // A line on a standard output that is not a terminal; 0 turns it off.
+  double lines_every = args.option("--progress-every") ? number_option(args, "--progress-every", 0, 86400) : 30;
   int threads = static_cast<int>(number_option(args, "--threads", 1, 4096));
   const std::optional<StatusServerOptions> status = status_options(args);
   Session session(args);
@@ -133,7 +135,7 @@ int run_command(const Args& args) {
     if (status) status_server = start_status_server(*status, executor, graph);
     AVFLOW_LOG(info) << "running " << args.positional[0] << " (" << graph.nodes.size() << " nodes, "
                      << graph.edges.size() << " edges, max_in_flight " << graph.settings.max_in_flight << ")";
-    ProgressReporter progress(executor, mode, every);
+    ProgressReporter progress(executor, mode, every, lines_every);
     result = executor.run();
     progress.stop();
   }

@@ -80,7 +80,7 @@ if ! $table_only; then
     set +e
     build/avflow run "graphs/ablations/$name.toml" \
       --set "graph.checkpoints=$out/checkpoints" \
-      --set "log.path=$out/metrics.jsonl" --set "plot.path=$out/curves.png" --run-dir "$out" "${extra[@]}"
+      --set "log.path=$out/metrics.jsonl" --set "plot.path=$out/curves.png" --run-dir "$out" "${extra[@]}" >&2
     code=$?
     set -e
     if [[ $code -eq 0 ]]; then ended[$name]="finished"; else ended[$name]="failed (exit $code)"; fi

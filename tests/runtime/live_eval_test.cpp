@@ -102,12 +102,6 @@ std::string stream_for(int port, double seconds) {
   return got;
 }
 
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("live_eval classifies an RTSP stream, survives a server restart and stops on SIGTERM", "[live][cli]") {

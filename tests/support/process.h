@@ -20,6 +20,13 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 // The whole content of a file; empty when it cannot be read.
 std::string slurp(const std::string& path);
 
+// How many times `what` occurs in `text` (overlapping ones too).
+inline size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 class BackgroundProcess {
  public:
   explicit BackgroundProcess(const std::vector<std::string>& argv);
