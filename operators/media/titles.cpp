@@ -8,6 +8,8 @@
 //   split = "train"                     # all | train | held_out
 //   seed = 0
 //   held_out_fraction = 0.1
+//   part = "2/8"                        # one part of them (title_part.h); "": all, or the
+//                                       # SLURM job array's task when set
 //
 // The catalogue is read in open(), so a bad manifest fails the run before
 // any item, with every problem listed. A relative `catalogue` path is
@@ -17,12 +19,16 @@
 // show-level rule of split_catalogue (libs/media/catalogue.h): the same
 // (seed, held_out_fraction) gives the same titles on every run.
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "engine/log.h"
 #include "engine/operator.h"
 #include "engine/registry.h"
 #include "libs/media/title.h"
+#include "libs/media/title_part.h"
 #include "libs/media/title_selection.h"
 
 namespace avflow::ops {
@@ -36,12 +42,32 @@ class Titles final : public Operator {
   static inline const Param<std::string> kSplit = media::split_param();
   static inline const Param<int64_t> kSeed = media::split_seed_param();
   static inline const Param<double> kHeldOutFraction = media::held_out_fraction_param();
-  AVFLOW_CONTRACT(kTitle, kCatalogue, kSplit, kSeed, kHeldOutFraction);
+  static inline const Param<std::string> kPart{
+      "part", "",
+      "i/N: the i-th of N parts of the titles (round robin), for a job array preparing into one folder; empty: all, "
+      "or SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT when set"};
+  static std::optional<ParamProblem> part_valid(const ParamSet& p) {
+    if (p.get(kPart).empty()) return std::nullopt;
+    try {
+      media::parse_title_part(p.get(kPart));
+      return std::nullopt;
+    } catch (const std::invalid_argument&) {
+      return ParamProblem{kPart.name(), "(\"" + p.get(kPart) + "\") must be i/N with 1 <= i <= N, e.g. \"2/8\""};
+    }
+  }
+  AVFLOW_CONTRACT(kTitle, kCatalogue, kSplit, kSeed, kHeldOutFraction, kPart,
+                  rule("part is i/N with 1 <= i <= N", &Titles::part_valid));
 
   void open(Context& ctx) override {
     titles_ = media::select_titles({ctx.param(kCatalogue), ctx.param(kSplit), static_cast<uint64_t>(ctx.param(kSeed)),
                                     ctx.param(kHeldOutFraction), {}, 0},
                                    ctx.node());
+    if (const auto part = media::title_part(ctx.param(kPart))) {
+      const size_t all = titles_.size();
+      titles_ = media::take_part(std::move(titles_), *part);
+      AVFLOW_LOG(info) << ctx.node() << ": part " << part->index << " of " << part->count << " (" << part->from
+                       << "): " << titles_.size() << " of " << all << " titles";
+    }
     ctx.expect_items(titles_.size());
   }
 
