@@ -19,6 +19,7 @@ packages=(
   libcairo2-dev
   graphviz
   python3-torch python3-torchvision python3-numpy
+  nginx libnginx-mod-rtmp
 )
 
 missing=()
@@ -38,5 +39,12 @@ fi
 
 echo "setup-debian: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# No service starts on install (nginx would serve port 80): the tests start
+# their own server on loopback ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
