@@ -23,6 +23,7 @@ const std::map<std::string, std::set<std::string>> kValueOptions = {
     {"--seconds", {"demo-datasets"}},       {"--movies", {"demo-catalogue"}},  {"--shows", {"demo-catalogue"}},
     {"--episodes", {"demo-catalogue"}},   {"--minutes", {"demo-catalogue"}},
     {"--nproc", {"launch"}},              {"--master-port", {"launch"}},
+    {"--nnodes", {"launch"}},             {"--node-rank", {"launch"}},  {"--master-addr", {"launch"}},
     {"--status-port", {"run"}},           {"--status-address", {"run"}},
     {"--catalogue", {"probe"}},           {"--fps", {"probe"}},         {"--sample-rate", {"probe"}},
     {"--channels", {"probe"}},            {"--format", {"export"}},
@@ -331,6 +332,7 @@ Options:
 )";
   if (command == "launch")
     return R"(avflow launch --nproc N [--master-port P] -- COMMAND [ARGS]...
+avflow launch --nproc N --nnodes M --node-rank K --master-addr H --master-port P -- COMMAND [ARGS]...
 
 Starts N processes of this program, each running `avflow COMMAND ARGS...`
 (typically: run GRAPH --set ...), as the ranks of one data-parallel job on
@@ -348,9 +350,19 @@ and checkpoint; a second one exits at once). When a process fails, the
 others are stopped (SIGTERM, then SIGKILL after 10 s) and launch exits
 with its exit code (1 if it was killed), naming its rank.
 
+On several machines, one launch a machine, each with --nnodes M, its own
+--node-rank K (0 to M-1) and the same --master-addr (node 0's address)
+and --master-port: node K starts ranks K*N to K*N+N-1 of M*N (LOCAL_RANK
+0 to N-1, GROUP_RANK K), and they all meet at rank 0's store, as torchrun's
+static rendezvous does. Shards and the checkpoint folder must be on storage
+every node reads (rank 0 writes the checkpoints; every rank restores).
+
 Options:
-  --nproc N          processes (ranks), 1 to 1024
-  --master-port P    the port of rank 0's store (default: a free one)
+  --nproc N          processes (ranks) on this machine, 1 to 1024
+  --nnodes M         machines in the job (default 1)
+  --node-rank K      this machine's place, 0 to M-1 (with --nnodes)
+  --master-addr H    node 0's address (default 127.0.0.1; needed with --nnodes)
+  --master-port P    the port of rank 0's store (default: a free one; needed with --nnodes)
 )";
   return main_help();
 }

@@ -1,7 +1,12 @@
 // avflow launch: N processes of this program as the ranks of one job on this
 // machine, configured as torchrun configures its workers (RANK, LOCAL_RANK,
-// WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT). Their output is
-// relayed line by line with a [rank R] prefix; a failed rank stops the rest.
+// WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT). With
+// --nnodes M it is one of M such launches, one a machine: node K (--node-rank)
+// starts ranks K * N .. K * N + N - 1 of M * N, all meeting at rank 0's store
+// on --master-addr:--master-port (torchrun's static rendezvous). Their output
+// is relayed line by line with a [rank R] prefix; a failed rank stops the
+// rest of this node (the other nodes' ranks then fail at their next
+// collective, after distributed_timeout).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -90,12 +95,24 @@ std::string with_rank(std::string arg, int rank) {
   return arg;
 }
 
-// The environment of rank `rank`: ours without the variables we set, then ours.
-std::vector<std::string> rank_environment(int rank, int world, int port) {
+// Where the ranks of this launch sit in the job.
+struct Placement {
+  int nproc = 1;      // ranks on this node
+  int nnodes = 1;
+  int node_rank = 0;
+  std::string master_addr = "127.0.0.1";
+  int port = 0;
+  int world() const { return nproc * nnodes; }
+  int global(int local) const { return node_rank * nproc + local; }
+};
+
+// The environment of local rank `local`: ours without the variables we set, then ours.
+std::vector<std::string> rank_environment(int local, const Placement& p) {
   const std::vector<std::pair<std::string, std::string>> ours = {
-      {"RANK", std::to_string(rank)},         {"LOCAL_RANK", std::to_string(rank)},
-      {"WORLD_SIZE", std::to_string(world)},  {"LOCAL_WORLD_SIZE", std::to_string(world)},
-      {"MASTER_ADDR", "127.0.0.1"},           {"MASTER_PORT", std::to_string(port)}};
+      {"RANK", std::to_string(p.global(local))}, {"LOCAL_RANK", std::to_string(local)},
+      {"WORLD_SIZE", std::to_string(p.world())}, {"LOCAL_WORLD_SIZE", std::to_string(p.nproc)},
+      {"GROUP_RANK", std::to_string(p.node_rank)}, {"MASTER_ADDR", p.master_addr},
+      {"MASTER_PORT", std::to_string(p.port)}};
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
@@ -109,13 +126,14 @@ std::vector<std::string> rank_environment(int rank, int world, int port) {
 
 // Forks and execs one rank in a process group of its own (so the terminal's
 // Ctrl-C reaches it once, through us), its output into two pipes.
-Rank start_rank(const std::string& program, const std::vector<std::string>& command, int rank, int world, int port) {
+Rank start_rank(const std::string& program, const std::vector<std::string>& command, int local, const Placement& p) {
+  const int rank = p.global(local);
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
   std::vector<std::string> argv_text{program};
   for (const auto& arg : command) argv_text.push_back(with_rank(arg, rank));
-  const std::vector<std::string> env_text = rank_environment(rank, world, port);
+  const std::vector<std::string> env_text = rank_environment(local, p);
   std::vector<char*> argv, envp;
   for (auto& a : argv_text) argv.push_back(a.data());
   for (auto& e : env_text) envp.push_back(const_cast<char*>(e.c_str()));
@@ -211,10 +229,20 @@ int launch_command(const Args& args) {
   if (!args.option("--nproc")) throw UsageError("needs --nproc N, the number of processes");
   if (args.passthrough.empty()) throw UsageError("needs the command every process runs after '--' (e.g. -- run GRAPH)");
   if (args.passthrough[0] == "launch") throw UsageError("the processes cannot themselves launch processes");
-  const int world = static_cast<int>(numeric_option(args, "--nproc", 1, 1, 1024, true));
-  const int port = args.option("--master-port")
-                       ? static_cast<int>(numeric_option(args, "--master-port", 0, 1, 65535, true))
-                       : free_local_port();
+  Placement p;
+  p.nproc = static_cast<int>(numeric_option(args, "--nproc", 1, 1, 1024, true));
+  p.nnodes = static_cast<int>(numeric_option(args, "--nnodes", 1, 1, 4096, true));
+  p.node_rank = static_cast<int>(numeric_option(args, "--node-rank", 0, 0, 4095, true));
+  if (p.node_rank >= p.nnodes)
+    throw UsageError("--node-rank " + std::to_string(p.node_rank) + " is not one of the " + std::to_string(p.nnodes) +
+                     " nodes (0 to " + std::to_string(p.nnodes - 1) + ")");
+  if (p.nnodes > 1 && (!args.option("--master-addr") || !args.option("--master-port") || !args.option("--node-rank")))
+    throw UsageError("--nnodes " + std::to_string(p.nnodes) +
+                     " needs --node-rank K, --master-addr HOST and --master-port P: every node names node 0's "
+                     "address and the same free port there");
+  if (const auto addr = args.option("--master-addr")) p.master_addr = *addr;
+  p.port = args.option("--master-port") ? static_cast<int>(numeric_option(args, "--master-port", 0, 1, 65535, true))
+                                        : free_local_port();
   const std::string program = this_program();
 
   struct sigaction action {};
@@ -224,12 +252,17 @@ int launch_command(const Args& args) {
   ::sigaction(SIGTERM, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  std::fprintf(stderr, "avflow launch: %d processes, MASTER_ADDR=127.0.0.1 MASTER_PORT=%d\n", world, port);
+  if (p.nnodes == 1)
+    std::fprintf(stderr, "avflow launch: %d processes, MASTER_ADDR=%s MASTER_PORT=%d\n", p.nproc, p.master_addr.c_str(),
+                 p.port);
+  else
+    std::fprintf(stderr, "avflow launch: node %d of %d, ranks %d to %d of %d, MASTER_ADDR=%s MASTER_PORT=%d\n",
+                 p.node_rank, p.nnodes, p.global(0), p.global(p.nproc - 1), p.world(), p.master_addr.c_str(), p.port);
   std::vector<Rank> ranks;
   try {
-    for (int r = 0; r < world; ++r) {
-      ranks.push_back(start_rank(program, args.passthrough, r, world, port));
-      std::fprintf(stderr, "avflow launch: rank %d is pid %d\n", r, static_cast<int>(ranks.back().pid));
+    for (int local = 0; local < p.nproc; ++local) {
+      ranks.push_back(start_rank(program, args.passthrough, local, p));
+      std::fprintf(stderr, "avflow launch: rank %d is pid %d\n", p.global(local), static_cast<int>(ranks.back().pid));
     }
   } catch (const std::exception& e) {
     for (const auto& r : ranks) ::kill(r.pid, SIGKILL);

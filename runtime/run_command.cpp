@@ -11,6 +11,7 @@
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/progress.h"
+#include "runtime/slurm_environment.h"
 #include "runtime/run_directory.h"
 #include "runtime/session.h"
 #include "runtime/signals.h"
@@ -96,6 +97,7 @@ std::unique_ptr<StatusServer> start_status_server(const StatusServerOptions& opt
 }  // namespace
 
 int run_command(const Args& args) {
+  adopt_slurm_environment();  // an srun task is a rank, as under torchrun
   ProgressMode mode = progress_mode(args);
   double every = number_option(args, "--metrics-every", 0.1, 86400);
   // A line on a standard output that is not a terminal; 0 turns it off.

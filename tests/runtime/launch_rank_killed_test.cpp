@@ -20,21 +20,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// quickstart() on two ranks: every rank its own metrics file and plot.
-std::vector<std::string> launched_quickstart(const std::string& prepared, const std::string& out) {
-  std::vector<std::string> args{avflow_program(), "launch", "--nproc", "2", "--"};
-  const auto one = quickstart(prepared, out);
-  for (size_t i = 1; i < one.size(); ++i) {
-    if (one[i].rfind("log.path=", 0) == 0)
-      args.push_back("log.path=" + out + "/metrics-{rank}.jsonl");
-    else if (one[i].rfind("plot.path=", 0) == 0)
-      args.push_back("plot.path=" + out + "/curves-{rank}.png");
-    else
-      args.push_back(one[i]);
-  }
-  return args;
-}
-
 // The port launch picks is free when it is picked, but a test running beside
 // this one may bind it before rank 0 does; a start that lost it is retried.
 bool lost_port(const std::string& err) { return err.find("Address already in use") != std::string::npos; }

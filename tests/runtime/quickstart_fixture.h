@@ -51,6 +51,25 @@ inline std::vector<std::string> quickstart(const std::string& prepared, const st
           "--set", "log.path=" + out + "/metrics.jsonl", "--set", "plot.path=" + out + "/curves.png"};
 }
 
+// quickstart() under `avflow launch LAUNCH... --`: every rank its own metrics
+// file and plot (OUT/metrics-{rank}.jsonl, OUT/curves-{rank}.png).
+inline std::vector<std::string> launched_quickstart(const std::string& prepared, const std::string& out,
+                                                    const std::vector<std::string>& launch = {"--nproc", "2"}) {
+  std::vector<std::string> args{avflow_program(), "launch"};
+  args.insert(args.end(), launch.begin(), launch.end());
+  args.push_back("--");
+  const auto one = quickstart(prepared, out);
+  for (size_t i = 1; i < one.size(); ++i) {
+    if (one[i].rfind("log.path=", 0) == 0)
+      args.push_back("log.path=" + out + "/metrics-{rank}.jsonl");
+    else if (one[i].rfind("plot.path=", 0) == 0)
+      args.push_back("plot.path=" + out + "/curves-{rank}.png");
+    else
+      args.push_back(one[i]);
+  }
+  return args;
+}
+
 // `args` run with every file it writes limited to `kilobytes` (RLIMIT_FSIZE,
 // with SIGXFSZ ignored so that a write past it fails with EFBIG, as on a
 // full disk, instead of killing the process).
