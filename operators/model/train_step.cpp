@@ -213,10 +213,9 @@ class TrainStep final : public Operator {
     o.embedding_dim = ctx.param(kDim);
     torch::manual_seed(static_cast<uint64_t>(ctx.param(kSeed)));
     model_ = AvModel(o);
-    if (!ctx.resuming() || ctx.checkpoints().empty()) {
-      for (const auto& line : init_model_from_files(model_, ctx.param(kInit))) {
-        AVFLOW_LOG(info) << label_ << ": " << line;
-      }
+    // A checkpoint restored below replaces these weights (a resumed run).
+    for (const auto& line : init_model_from_files(model_, ctx.param(kInit))) {
+      AVFLOW_LOG(info) << label_ << ": " << line;
     }
     model_->to(device_);
     channels_last_ = ctx.param(kMemoryFormat) == MemoryFormat::kChannelsLast ||
