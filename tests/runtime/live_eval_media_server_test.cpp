@@ -61,20 +61,20 @@ class MediaServer {
   MediaServer(const std::string& dir, int rtmp_port, int http_port) : dir_(dir), rtmp_(rtmp_port), http_(http_port) {
     fs::create_directories(dir_ + "/hls");
     fs::permissions(dir_ + "/hls", fs::perms::all);  // nginx's worker may run as nobody
-    std::ofstream(dir_ + "/nginx.conf")
-        << "load_module " << kRtmpModule << ";\n"
-        << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << dir_ << "/nginx.pid;\n"
-        << "error_log " << dir_ << "/error.log info;\nevents { worker_connections 64; }\n"
-        << "rtmp { server { listen 127.0.0.1:" << rtmp_ << ";\n"
-        << "  application live { live on; hls on; hls_path " << dir_ << "/hls; hls_fragment 1s; "
-           "hls_playlist_length 4s; } } }\n"
-        << "http { access_log off;\n";
+    std::ostringstream conf;
+    conf << "load_module " << kRtmpModule << ";\n"
+         << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << dir_ << "/nginx.pid;\n"
+         << "error_log " << dir_ << "/error.log info;\nevents { worker_connections 64; }\n"
+         << "rtmp { server { listen 127.0.0.1:" << rtmp_ << ";\n"
+         << "  application live { live on; hls on; hls_path " << dir_ << "/hls; hls_fragment 1s; "
+            "hls_playlist_length 4s; } } }\n"
+         << "http { access_log off;\n";
     for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
-      std::ofstream(dir_ + "/nginx.conf", std::ios::app) << "  " << t << "_temp_path " << dir_ << "/" << t << ";\n";
-    std::ofstream(dir_ + "/nginx.conf", std::ios::app)
-        << "  server { listen 127.0.0.1:" << http_ << ";\n"
-        << "    location /hls/ { types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; } alias " << dir_
-        << "/hls/; add_header Cache-Control no-cache; } } }\n";
+      conf << "  " << t << "_temp_path " << dir_ << "/" << t << ";\n";
+    conf << "  server { listen 127.0.0.1:" << http_ << ";\n"
+         << "    location /hls/ { types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; } alias " << dir_
+         << "/hls/; add_header Cache-Control no-cache; } } }\n";
+    std::ofstream(dir_ + "/nginx.conf") << conf.str();
   }
 
   bool start() {
