@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/nn/module.h>
@@ -159,6 +160,10 @@ std::optional<DistributedConfig> DistributedConfig::from_environment(
     fail("MASTER_PORT is not set (the port of rank 0's store at MASTER_ADDR " + c.master_addr +
          "; avflow launch and torchrun set it)");
   c.master_port = *port;
+  if (const char* agent = lookup("TORCHELASTIC_USE_AGENT_STORE"); agent != nullptr && std::string(agent) == "True") {
+    c.agent_store = true;
+    c.restart_count = read_int(lookup, "TORCHELASTIC_RESTART_COUNT", 0, 1 << 20).value_or(0);
+  }
   return c;
 }
 
@@ -182,13 +187,19 @@ Distributed::Distributed(const DistributedConfig& config, c10::DeviceType device
   try {
     c10d::TCPStoreOptions options;
     options.port = static_cast<uint16_t>(config_.master_port);
-    options.isServer = config_.rank == 0;
+    options.isServer = config_.rank == 0 && !config_.agent_store;
     options.numWorkers = static_cast<size_t>(config_.world_size);
     options.timeout = timeout;
-    group_->store = c10::make_intrusive<c10d::TCPStore>(config_.master_addr, options);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(config_.master_addr, options);
+    if (config_.agent_store)
+      group_->store =
+          c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(config_.restart_count), tcp);
+    else
+      group_->store = tcp;
   } catch (const std::exception& e) {
-    fail(describe() + ": cannot " + (config_.rank == 0 ? "serve" : "reach") + " the store at " + store_at +
-         " (MASTER_ADDR:MASTER_PORT): " + message_of(e));
+    fail(describe() + ": cannot " + ((config_.rank == 0 && !config_.agent_store) ? "serve" : "reach") + " the " +
+         (config_.agent_store ? "torchrun agent's " : "") + "store at " + store_at + " (MASTER_ADDR:MASTER_PORT): " +
+         message_of(e));
   }
   try {
     if (device == c10::DeviceType::CPU) {

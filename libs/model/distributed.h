@@ -56,6 +56,11 @@ struct DistributedConfig {
   int local_world_size = 1;
   std::string master_addr = "127.0.0.1";
   int master_port = 0;
+  // torchrun 2.x's agent serves the store at MASTER_ADDR:MASTER_PORT itself
+  // (TORCHELASTIC_USE_AGENT_STORE=True): every rank joins it as a client,
+  // under the prefix PyTorch's workers use, /worker/attempt_<restart count>.
+  bool agent_store = false;
+  int restart_count = 0;  // TORCHELASTIC_RESTART_COUNT
 
   // Read from torchrun's variables through `lookup` (getenv by default);
   // empty when WORLD_SIZE is unset or 1. Throws DistributedError naming the

@@ -5,6 +5,7 @@
 // the all-gather's gradient and sync batch norm are checked on their own.
 #include <ATen/ATen.h>
 #include <torch/nn/modules/batchnorm.h>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/serialize.h>
 
 #include <catch2/catch.hpp>
@@ -23,14 +24,17 @@ using Catch::Matchers::Contains;
 namespace {
 
 // Runs `world` ranks of ddp_worker with `args` at once; each must exit 0.
-void run_ranks(int world, const std::vector<std::string>& args) {
-  const std::string port = std::to_string(avflow::cli::free_local_port());
+// `env`: more variables (torchrun's agent store), with the store's port.
+void run_ranks(int world, const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+               int store_port = 0) {
+  const std::string port = std::to_string(store_port > 0 ? store_port : avflow::cli::free_local_port());
   std::vector<std::unique_ptr<BackgroundProcess>> ranks;
   for (int r = 0; r < world; ++r) {
     std::vector<std::string> argv{"/usr/bin/env",          "RANK=" + std::to_string(r),
                                   "WORLD_SIZE=" + std::to_string(world), "LOCAL_RANK=" + std::to_string(r),
-                                  "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + port,
-                                  AVFLOW_DDP_WORKER};
+                                  "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + port};
+    argv.insert(argv.end(), env.begin(), env.end());
+    argv.push_back(AVFLOW_DDP_WORKER);
     argv.insert(argv.end(), args.begin(), args.end());
     ranks.push_back(std::make_unique<BackgroundProcess>(argv));
   }
@@ -82,6 +86,29 @@ TEST_CASE("two Gloo ranks with half the batch each train the tiny model as one p
     CAPTURE(optimizer);
     CHECK(parameters < tolerance);
     CHECK(buffers < 1e-5);
+  }
+}
+
+TEST_CASE("ranks under torchrun 2.x's agent, which serves the store itself, join it as clients and train as before",
+          "[model][distributed][torchrun]") {
+  TempDir dir;
+  run_ranks(2, {"train", dir.path() + "/own", "2"});
+  // The agent's store, as torchrun's elastic agent holds it (torch.distributed.run
+  // with TORCHELASTIC_USE_AGENT_STORE=True): no rank may serve it again.
+  const int port = avflow::cli::free_local_port();
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<uint16_t>(port);
+  options.isServer = true;
+  options.waitWorkers = false;
+  auto agent = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", options);
+  run_ranks(2, {"train", dir.path() + "/agent", "2"},
+            {"TORCHELASTIC_USE_AGENT_STORE=True", "TORCHELASTIC_RESTART_COUNT=0"}, port);
+  CHECK(agent->getNumKeys() > 0);  // the ranks met in the agent's store
+  namespace ddp = avflow::test::ddp;
+  for (const char* optimizer : {"sgd", "adam"}) {
+    const auto own = load(dir.path() + "/own." + optimizer), under = load(dir.path() + "/agent." + optimizer);
+    CHECK(at::equal(under[ddp::kLosses], own[ddp::kLosses]));
+    CHECK(at::equal(under[ddp::kParameters], own[ddp::kParameters]));
   }
 }
 

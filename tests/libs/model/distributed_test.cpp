@@ -53,6 +53,19 @@ TEST_CASE("torchrun's variables configure distributed training", "[model][distri
   CHECK(env.read()->master_addr == "node0");
 }
 
+TEST_CASE("under torchrun 2.x's agent store every rank joins the agent's store as a client", "[model][distributed]") {
+  FakeEnvironment env;
+  env.values = {{"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_PORT", "29400"}};
+  CHECK_FALSE(env.read()->agent_store);
+  env.values["TORCHELASTIC_USE_AGENT_STORE"] = "False";
+  CHECK_FALSE(env.read()->agent_store);
+  env.values["TORCHELASTIC_USE_AGENT_STORE"] = "True";
+  env.values["TORCHELASTIC_RESTART_COUNT"] = "2";
+  const auto c = env.read();
+  CHECK(c->agent_store);
+  CHECK(c->restart_count == 2);
+}
+
 TEST_CASE("a missing or malformed torchrun variable is named", "[model][distributed]") {
   FakeEnvironment env;
   env.values = {{"WORLD_SIZE", "2"}, {"RANK", "1"}, {"MASTER_PORT", "29400"}};
