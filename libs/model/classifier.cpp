@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "libs/model/cpu_archive.h"
+#include "libs/model/encoder_export.h"
 
 namespace avflow::model {
 
@@ -140,6 +141,18 @@ Classifier load_classifier(const std::filesystem::path& dir) {
     throw std::runtime_error("cannot load " + (dir / "classifier.pt").string() + ": " + e.what_without_backtrace());
   }
   return classifier;
+}
+
+Classifier load_encoder_only(const std::string& modality, const std::string& encoder, const EncoderOptions& fallback) {
+  ClassifierOptions options;
+  options.modality = modality;
+  options.classes = 1;  // the head is not used
+  options.encoder = fallback;
+  if (auto exported = read_encoder_options(std::filesystem::path(encoder).parent_path()))
+    options.encoder = modality == "video" ? exported->video : exported->audio;
+  Classifier model(options);
+  model->load_encoder(encoder);
+  return model;
 }
 
 }  // namespace avflow::model

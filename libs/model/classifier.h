@@ -59,4 +59,10 @@ void save_classifier(Classifier& classifier, const std::filesystem::path& dir);
 // Throws std::runtime_error naming the file when it is missing or does not fit.
 Classifier load_classifier(const std::filesystem::path& dir);
 
+// An exported encoder alone (video_encoder.pt / audio_encoder.pt), for its
+// features: built to the sizes in encoder_options.txt beside it (`fallback`
+// when there is none) with an unused one-class head, and loaded.
+Classifier load_encoder_only(const std::string& modality, const std::string& encoder,
+                             const EncoderOptions& fallback = {});
+
 }  // namespace avflow::model

@@ -24,7 +24,6 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -36,7 +35,6 @@
 #include "operators/eval/live_result.h"
 #include "libs/media/live_snippet.h"
 #include "libs/model/classifier.h"
-#include "libs/model/encoder_export.h"
 
 namespace avflow::ops {
 
@@ -70,13 +68,7 @@ class LiveClassify final : public Operator {
       classify_ = true;
       embedding_ = ctx.param(kEmbedding);
     } else {
-      model::ClassifierOptions options;
-      options.modality = ctx.param(kModality);
-      options.classes = 1;  // the head is not used
-      if (auto exported = model::read_encoder_options(std::filesystem::path(encoder).parent_path()))
-        options.encoder = options.modality == "video" ? exported->video : exported->audio;
-      model_ = model::Classifier(options);
-      model_->load_encoder(encoder);
+      model_ = model::load_encoder_only(ctx.param(kModality), encoder);
       embedding_ = true;
     }
     model_->to(device_);

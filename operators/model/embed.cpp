@@ -22,7 +22,6 @@
 #include <ATen/ATen.h>
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -33,7 +32,6 @@
 #include "libs/device/device.h"
 #include "libs/media/snippet.h"
 #include "libs/model/classifier.h"
-#include "libs/model/encoder_export.h"
 #include "libs/model/torchvision_weights.h"
 #include "operators/model/snippet_embedding.h"
 
@@ -61,25 +59,22 @@ class Embed final : public Operator {
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
-    ClassifierOptions options;
-    options.modality = ctx.param(kModality);
-    options.classes = 1;  // the head is not used
-    options.encoder = {.width = ctx.param(kWidth), .blocks = std::vector<int64_t>(4, ctx.param(kBlocks))};
-    const std::string encoder = ctx.param(kEncoder), init = ctx.param(kInit);
-    if (!encoder.empty())
-      if (auto exported = read_encoder_options(std::filesystem::path(encoder).parent_path()))
-        options.encoder = options.modality == "video" ? exported->video : exported->audio;
-    model_ = Classifier(options);
+    const std::string modality = ctx.param(kModality), encoder = ctx.param(kEncoder), init = ctx.param(kInit);
     std::string loaded = "encoder " + encoder;
-    if (!encoder.empty())
-      model_->load_encoder(encoder);
-    else
-      loaded = init_encoder_from_file(model_->encoder(),
-                                      options.modality == "video" ? EncoderKind::kVideo : EncoderKind::kAudio,
+    if (!encoder.empty()) {
+      model_ = load_encoder_only(modality, encoder);
+    } else {
+      ClassifierOptions options;
+      options.modality = modality;
+      options.classes = 1;  // the head is not used
+      options.encoder = {.width = ctx.param(kWidth), .blocks = std::vector<int64_t>(4, ctx.param(kBlocks))};
+      model_ = Classifier(options);
+      loaded = init_encoder_from_file(model_->encoder(), modality == "video" ? EncoderKind::kVideo : EncoderKind::kAudio,
                                       options.encoder, init);
+    }
     model_->to(device_);
     model_->eval();
-    AVFLOW_LOG(info) << ctx.node() << ": " << options.modality << " " << loaded << " on " << device_.str();
+    AVFLOW_LOG(info) << ctx.node() << ": " << modality << " " << loaded << " on " << device_.str();
   }
 
   void process(Context& ctx) override {
