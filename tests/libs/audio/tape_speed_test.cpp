@@ -1,0 +1,72 @@
+// Playback speed for audio: a pure tone's pitch moves by the factor s, the
+// clip keeps its length, what would alias is filtered out, what passes keeps
+// its level, and too little PCM is refused.
+#include "libs/audio/tape_speed.h"
+
+#include <ATen/ATen.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+using avflow::audio::speed_up_filter;
+using avflow::audio::tape_speed_up;
+
+namespace {
+
+constexpr int64_t kRate = 48000;
+
+at::Tensor tone(double hz, int64_t samples) {
+  return at::sin(2 * M_PI * hz * at::arange(samples, at::kDouble) / kRate).to(at::kFloat);
+}
+
+// The frequency of the largest bin of the spectrum, in Hz (1 Hz bins for a
+// second of sound).
+double peak_hz(const at::Tensor& pcm) {
+  const at::Tensor spectrum = at::abs(at::fft_rfft(pcm.to(at::kDouble)));
+  return static_cast<double>(spectrum.argmax().item<int64_t>()) * kRate / static_cast<double>(pcm.size(-1));
+}
+
+double rms(const at::Tensor& x) { return x.to(at::kDouble).pow(2).mean().sqrt().item<double>(); }
+
+}  // namespace
+
+TEST_CASE("a tone sped up s times sounds s times higher in a clip of the same length", "[audio][speed]") {
+  for (int64_t s : {1, 2, 4, 8}) {
+    INFO("s = " << s);
+    const at::Tensor out = tape_speed_up(tone(440, s * kRate), s, kRate);
+    REQUIRE(out.sizes() == at::IntArrayRef{kRate});
+    CHECK(peak_hz(out) == Approx(440.0 * static_cast<double>(s)).margin(1.0));
+  }
+}
+
+TEST_CASE("what the speed-up would fold below the output's Nyquist frequency is filtered out", "[audio][speed]") {
+  // 15 kHz at twice the speed would be 30 kHz, above 24 kHz: unfiltered it
+  // would come back as an 18 kHz tone. 2 kHz (4 kHz after) passes whole.
+  const at::Tensor high = tape_speed_up(tone(15000, 2 * kRate), 2, kRate);
+  const at::Tensor low = tape_speed_up(tone(2000, 2 * kRate), 2, kRate);
+  const at::Tensor middle = low.narrow(0, 1000, kRate - 2000);  // away from the clip's zero-padded edges
+  CHECK(rms(high) < 0.01 * rms(tone(15000, kRate)));              // below -40 dB
+  CHECK(rms(middle) == Approx(rms(tone(2000, kRate))).epsilon(0.01));
+  // Taking every other sample alone would alias it.
+  const at::Tensor naive = tone(15000, 2 * kRate).slice(0, 0, 2 * kRate, 2);
+  CHECK(rms(naive) > 0.5);
+  CHECK(peak_hz(naive) == Approx(18000).margin(1.0));
+}
+
+TEST_CASE("the speed-up's filter has unit gain at 0 Hz and 32 s + 1 taps; s = 1 is the identity", "[audio][speed]") {
+  const at::Tensor h = speed_up_filter(4);
+  CHECK(h.size(0) == 129);
+  CHECK(h.sum().item<double>() == Approx(1.0));
+  const at::Tensor pcm = at::randn({2, 100});
+  CHECK(at::equal(tape_speed_up(pcm, 1, 60), pcm.narrow(1, 0, 60)));
+  // A constant stays constant away from the edges, in each channel.
+  const at::Tensor dc = tape_speed_up(at::full({2, 4000}, 0.25f), 4, 1000);
+  REQUIRE(dc.sizes() == at::IntArrayRef{2, 1000});
+  CHECK(dc.narrow(1, 100, 800).sub(0.25).abs().max().item<double>() < 1e-5);
+}
+
+TEST_CASE("a speed-up without enough PCM is refused saying how much it needs", "[audio][speed][errors]") {
+  CHECK_THROWS_WITH(tape_speed_up(at::zeros({1000}), 4, 300),
+                    Catch::Contains("speed 4 of 300 samples needs 1200 samples of PCM, got 1000"));
+  CHECK_THROWS_WITH(tape_speed_up(at::zeros({1000}), 0, 10), Catch::Contains("speed factor must be at least 1"));
+}
