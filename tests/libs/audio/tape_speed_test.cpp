@@ -53,7 +53,7 @@ TEST_CASE("what the speed-up would fold below the output's Nyquist frequency is 
   CHECK(peak_hz(naive) == Approx(18000).margin(1.0));
 }
 
-TEST_CASE("the speed-up's filter has unit gain at 0 Hz and 32 s + 1 taps; s = 1 is the identity", "[audio][speed]") {
+TEST_CASE("the speed-up's filter has unit gain at 0 Hz and 32 s + 1 taps, and s = 1 is the identity", "[audio][speed]") {
   const at::Tensor h = speed_up_filter(4);
   CHECK(h.size(0) == 129);
   CHECK(h.sum().item<double>() == Approx(1.0));
