@@ -11,6 +11,7 @@
 #include "engine/atomic_file.h"
 #include "engine/graph_spec.h"
 #include "engine/log.h"
+#include "engine/params.h"
 #include "engine/text_format.h"
 #include "libs/model/checkpoint_encoders.h"
 #include "libs/model/state_dict_file.h"
@@ -56,12 +57,6 @@ std::string fit_json(const model::TorchvisionFit& fit) {
   return "{\"loads\": false, \"reason\": " + json_string(fit.reason) + "}";
 }
 
-std::string blocks_json(const std::vector<int64_t>& blocks) {
-  std::string s = "[";
-  for (size_t i = 0; i < blocks.size(); ++i) s += (i ? ", " : "") + std::to_string(blocks[i]);
-  return s + "]";
-}
-
 }  // namespace
 
 int export_command(const Args& args) {
@@ -105,7 +100,7 @@ int export_command(const Args& args) {
                             metadata);
     const int64_t channels = p.options->out_channels();
     spec += ",\n  \"" + kind + "\": {\n    \"file\": " + json_string(file) +
-            ",\n    \"width\": " + std::to_string(p.options->width) + ", \"blocks\": " + blocks_json(p.options->blocks) +
+            ",\n    \"width\": " + std::to_string(p.options->width) + ", \"blocks\": " + format_value(ParamValue(p.options->blocks)) +
             ",\n    \"torchvision\": " + fit_json(fit) + ",\n    \"output\": " +
             json_string("torchvision's model with fc = Identity: [B, " + std::to_string(channels) +
                         "], the average of avflow's feature map [B, " + std::to_string(channels) + ", ...]") +

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "engine/params.h"
+
 namespace avflow::model {
 namespace {
 
@@ -62,11 +64,8 @@ std::string audio_block_name(const std::string& rest) {
   return "";
 }
 
-std::string python_list(const std::vector<int64_t>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
+// [2, 2, 2, 2]: a parameter list's TOML spelling, Python's too.
+std::string python_list(const std::vector<int64_t>& v) { return format_value(ParamValue(v)); }
 
 }  // namespace
 
