@@ -170,6 +170,9 @@ Options:
                           value (16, 0.5, true, "x", [1, 2]) or a bare string.
                           --set graph.max_in_flight=N bounds items in flight,
                           --set graph.checkpoints=DIR names the checkpoints.
+                          {rank} in VALUE (and in --run-dir) becomes RANK,
+                          this process's rank under torchrun, srun or avflow
+                          launch (0 alone): per-rank files.
   --resume                continue from the graph's checkpoint folder
                           ([graph] checkpoints): the trainer restores its
                           latest checkpoint, the sampler seeks to its step

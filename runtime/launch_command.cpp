@@ -28,6 +28,7 @@
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/free_port.h"
+#include "runtime/rank_placeholder.h"
 
 extern char** environ;
 
@@ -88,11 +89,6 @@ std::string this_program() {
   const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
   if (n <= 0) throw std::runtime_error(std::string("cannot find this program (/proc/self/exe): ") + std::strerror(errno));
   return std::string(path, static_cast<size_t>(n));
-}
-
-std::string with_rank(std::string arg, int rank) {
-  for (size_t at; (at = arg.find("{rank}")) != std::string::npos;) arg.replace(at, 6, std::to_string(rank));
-  return arg;
 }
 
 // Where the ranks of this launch sit in the job.

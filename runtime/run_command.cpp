@@ -11,6 +11,7 @@
 #include "runtime/commands.h"
 #include "runtime/exit_codes.h"
 #include "runtime/progress.h"
+#include "runtime/rank_placeholder.h"
 #include "runtime/slurm_environment.h"
 #include "runtime/run_directory.h"
 #include "runtime/session.h"
@@ -94,10 +95,21 @@ std::unique_ptr<StatusServer> start_status_server(const StatusServerOptions& opt
   return server;
 }
 
+// ARGS with `{rank}` in its --set values and --run-dir replaced by RANK
+// (0 when this process is not one rank of several).
+Args with_this_rank(Args args) {
+  const char* rank = std::getenv("RANK");
+  const std::string value = rank != nullptr && *rank != '\0' ? rank : "0";
+  for (auto& set : args.sets) set = with_rank(set, value);
+  if (auto dir = args.options.find("--run-dir"); dir != args.options.end()) dir->second = with_rank(dir->second, value);
+  return args;
+}
+
 }  // namespace
 
-int run_command(const Args& args) {
+int run_command(const Args& given) {
   adopt_slurm_environment();  // an srun task is a rank, as under torchrun
+  const Args args = with_this_rank(given);
   ProgressMode mode = progress_mode(args);
   double every = number_option(args, "--metrics-every", 0.1, 86400);
   // A line on a standard output that is not a terminal; 0 turns it off.

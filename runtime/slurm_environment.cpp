@@ -76,7 +76,9 @@ void adopt_slurm_environment() {
     ::setenv(name.c_str(), value.c_str(), 1);
     said += " " + name + "=" + value;
   }
-  if (!said.empty()) AVFLOW_LOG(info) << "an srun task: torchrun's variables from SLURM's:" << said;
+  if (!said.empty()) {
+    AVFLOW_LOG(info) << "an srun task: torchrun's variables from SLURM's:" << said;
+  }
 }
 
 }  // namespace avflow::cli

@@ -6,13 +6,16 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/nn/module.h>
+#include <torch/version.h>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <numeric>
+#include <thread>
 
 #include "engine/env_number.h"
 #define AVFLOW_C10D_INCLUDE
@@ -34,6 +37,33 @@ namespace {
 std::string message_of(const std::exception& e) {
   if (const auto* c10_error = dynamic_cast<const c10::Error*>(&e)) return c10_error->what_without_backtrace();
   return e.what();
+}
+
+// A torchrun 2.x agent's store speaks a newer protocol than LibTorch 1.x's
+// client, which then waits for a reply that never comes. The first request
+// runs on a thread of its own so that such a store becomes an error naming
+// the way out instead of a hang; a store that works answers in milliseconds.
+// (On a timeout the thread stays blocked; the process is about to exit.)
+constexpr std::chrono::seconds kAgentStoreAnswerLimit{30};
+
+void require_store_answers(const c10::intrusive_ptr<c10d::Store>& store, std::chrono::seconds limit,
+                           const std::string& which) {
+  auto answer = std::make_shared<std::promise<std::string>>();  // empty: answered
+  std::future<std::string> answered = answer->get_future();
+  std::thread([store, answer] {
+    try {
+      store->add("avflow/store_answers", 1);
+      answer->set_value("");
+    } catch (const std::exception& e) {
+      answer->set_value(message_of(e));
+    }
+  }).detach();
+  if (answered.wait_for(limit) != std::future_status::ready)
+    fail(which + " has not answered a request in " + std::to_string(limit.count()) +
+         " s. A torchrun 2.x agent serves a newer store protocol than this LibTorch (" TORCH_VERSION
+         ") speaks: start torchrun with --rdzv-backend c10d and TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in its "
+         "environment, so that rank 0 serves the store itself, or build avflow against LibTorch 2.x");
+  if (const std::string error = answered.get(); !error.empty()) fail(which + " refused a request: " + error);
 }
 
 // NAME as a whole number in [lo, hi]; empty when unset.
@@ -189,13 +219,21 @@ Distributed::Distributed(const DistributedConfig& config, c10::DeviceType device
     options.port = static_cast<uint16_t>(config_.master_port);
     options.isServer = config_.rank == 0 && !config_.agent_store;
     options.numWorkers = static_cast<size_t>(config_.world_size);
+    // The agent's store counts no workers of ours; the process group's own
+    // rendezvous waits for the other ranks.
+    options.waitWorkers = !config_.agent_store;
     options.timeout = timeout;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(config_.master_addr, options);
-    if (config_.agent_store)
+    if (config_.agent_store) {
       group_->store =
           c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(config_.restart_count), tcp);
-    else
+      require_store_answers(group_->store, kAgentStoreAnswerLimit, describe() + ": the torchrun agent's store at " +
+                                                                      store_at + " (MASTER_ADDR:MASTER_PORT)");
+    } else {
       group_->store = tcp;
+    }
+  } catch (const DistributedError&) {
+    throw;
   } catch (const std::exception& e) {
     fail(describe() + ": cannot " + ((config_.rank == 0 && !config_.agent_store) ? "serve" : "reach") + " the " +
          (config_.agent_store ? "torchrun agent's " : "") + "store at " + store_at + " (MASTER_ADDR:MASTER_PORT): " +

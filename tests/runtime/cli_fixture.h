@@ -36,12 +36,14 @@ inline void write_one_movie(const std::string& data, const std::string& minutes)
   REQUIRE(made.exit_code == 0);
 }
 
-// A small demo catalogue (a 30 s movie and a show of two 30 s episodes)
-// prepared into shards under `dir`; returns the shards' folder. Fails the
-// test (REQUIRE) when either step fails. About 10 s on 2 cores.
-inline std::string prepare_small_demo(const TempDir& dir) {
+// A small demo catalogue (`movies` 30 s movies and a show of two 30 s
+// episodes) prepared into shards under `dir`; returns the shards' folder.
+// Fails the test (REQUIRE) when either step fails. About 10 s on 2 cores
+// with one movie.
+inline std::string prepare_small_demo(const TempDir& dir, int movies = 1) {
   const std::string data = dir.path() + "/data", prepared = dir.path() + "/prepared";
-  auto made = run_avflow({"demo-catalogue", data, "--minutes", "0.5", "--movies", "1", "--shows", "1", "--episodes", "2"});
+  auto made = run_avflow(
+      {"demo-catalogue", data, "--minutes", "0.5", "--movies", std::to_string(movies), "--shows", "1", "--episodes", "2"});
   INFO(made.err);
   REQUIRE(made.exit_code == 0);
   auto prep = run_process(prepare_command(data, prepared, dir.path() + "/report.jsonl"));

@@ -62,24 +62,7 @@ TEST_CASE("two nodes of one rank each train as one node of two ranks, bit for bi
   CHECK_THAT(log, Contains("avflow launch: node 1 of 2, ranks 1 to 1 of 2"));
   CHECK_THAT(log, Contains("[rank 1] "));
 
-  for (const char* rank : {"0", "1"}) {
-    const auto a = read_rows(one + "/metrics-" + rank + ".jsonl"), b = read_rows(two + "/metrics-" + rank + ".jsonl");
-    REQUIRE(a.size() == static_cast<size_t>(kSteps));
-    REQUIRE(b.size() == a.size());
-    for (const auto& [step, row] : a) {
-      INFO("rank " << rank << " step " << step);
-      CHECK(b.at(step).loss == row.loss);
-      CHECK(b.at(step).lr == row.lr);
-    }
-  }
-  // (optimizer.pt is left out: LibTorch keys Adam's state by each tensor's
-  // address in the process that saved it, so its bytes differ run to run.)
-  for (const char* file : {"video_encoder.pt", "audio_encoder.pt", "step-00000012/model.pt", "step-00000010/model.pt"}) {
-    INFO(file);
-    const std::string a = slurp(one + "/checkpoints/" + file), b = slurp(two + "/checkpoints/" + file);
-    REQUIRE_FALSE(a.empty());
-    CHECK(a == b);
-  }
+  check_same_training(one, two, 2);
 }
 
 TEST_CASE("a node of several is refused without its rank, node 0's address and the port", "[cli][launch]") {

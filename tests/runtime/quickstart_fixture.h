@@ -51,13 +51,10 @@ inline std::vector<std::string> quickstart(const std::string& prepared, const st
           "--set", "log.path=" + out + "/metrics.jsonl", "--set", "plot.path=" + out + "/curves.png"};
 }
 
-// quickstart() under `avflow launch LAUNCH... --`: every rank its own metrics
-// file and plot (OUT/metrics-{rank}.jsonl, OUT/curves-{rank}.png).
-inline std::vector<std::string> launched_quickstart(const std::string& prepared, const std::string& out,
-                                                    const std::vector<std::string>& launch = {"--nproc", "2"}) {
-  std::vector<std::string> args{avflow_program(), "launch"};
-  args.insert(args.end(), launch.begin(), launch.end());
-  args.push_back("--");
+// quickstart()'s arguments after the program, with every rank its own
+// metrics file and plot (OUT/metrics-{rank}.jsonl, OUT/curves-{rank}.png).
+inline std::vector<std::string> per_rank_quickstart(const std::string& prepared, const std::string& out) {
+  std::vector<std::string> args;
   const auto one = quickstart(prepared, out);
   for (size_t i = 1; i < one.size(); ++i) {
     if (one[i].rfind("log.path=", 0) == 0)
@@ -68,6 +65,42 @@ inline std::vector<std::string> launched_quickstart(const std::string& prepared,
       args.push_back(one[i]);
   }
   return args;
+}
+
+// per_rank_quickstart() under `avflow launch LAUNCH... --`.
+inline std::vector<std::string> launched_quickstart(const std::string& prepared, const std::string& out,
+                                                    const std::vector<std::string>& launch = {"--nproc", "2"}) {
+  std::vector<std::string> args{avflow_program(), "launch"};
+  args.insert(args.end(), launch.begin(), launch.end());
+  args.push_back("--");
+  const auto run = per_rank_quickstart(prepared, out);
+  args.insert(args.end(), run.begin(), run.end());
+  return args;
+}
+
+// Two data-parallel quickstart runs (per_rank_quickstart) that wrote into
+// `one` and `two` trained alike, bit for bit: every rank's losses and
+// learning rates, the exported encoders and two checkpoints' models.
+// (optimizer.pt is left out: LibTorch keys Adam's state by each tensor's
+// address in the process that saved it, so its bytes differ run to run.)
+inline void check_same_training(const std::string& one, const std::string& two, int ranks) {
+  for (int rank = 0; rank < ranks; ++rank) {
+    const std::string file = "/metrics-" + std::to_string(rank) + ".jsonl";
+    const auto a = read_rows(one + file), b = read_rows(two + file);
+    REQUIRE(a.size() == static_cast<size_t>(kSteps));
+    REQUIRE(b.size() == a.size());
+    for (const auto& [step, row] : a) {
+      INFO("rank " << rank << " step " << step);
+      CHECK(b.at(step).loss == row.loss);
+      CHECK(b.at(step).lr == row.lr);
+    }
+  }
+  for (const char* file : {"video_encoder.pt", "audio_encoder.pt", "step-00000012/model.pt", "step-00000010/model.pt"}) {
+    INFO(file);
+    const std::string a = slurp(one + "/checkpoints/" + file), b = slurp(two + "/checkpoints/" + file);
+    REQUIRE_FALSE(a.empty());
+    CHECK(a == b);
+  }
 }
 
 // `args` run with every file it writes limited to `kilobytes` (RLIMIT_FSIZE,
