@@ -30,7 +30,9 @@ namespace avflow {
 // 2: plugins may register extensions (engine/extension.h).
 // 3: registrations are AVFLOW_REGISTER / AVFLOW_REGISTER_EXTENSION records
 //    run against a Registrar (engine/registrar.h).
-inline constexpr int kPluginAbiVersion = 3;
+// 4: sampling policies' picks carry a span and their parameters the speeds
+//    of clip groups (libs/sampling/sampling_policy.h).
+inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace avflow
 

@@ -13,6 +13,7 @@ struct Snippet {
   std::string title;     // title id
   std::string show;      // show id; empty for a movie
   int64_t index = 0;     // m: position in the title, 0-based, in time order
+  int64_t span = 1;      // consecutive snippets m .. m + span - 1 joined in time (shard_reader)
   double start_s = 0.0;  // time span in the title, seconds
   double end_s = 0.0;
   Tensor video;          // uint8 [T, H, W, 3]
@@ -20,7 +21,8 @@ struct Snippet {
 };
 
 inline std::string describe(const Snippet& s) {
-  return "snippet " + s.title + "#" + std::to_string(s.index) + " [" + std::to_string(s.start_s) + " s, " +
+  return "snippet " + s.title + "#" + std::to_string(s.index) +
+         (s.span > 1 ? " span " + std::to_string(s.span) : std::string()) + " [" + std::to_string(s.start_s) + " s, " +
          std::to_string(s.end_s) + " s)";
 }
 

@@ -10,7 +10,7 @@
 namespace avflow::sampling {
 
 inline constexpr const char* kPolicyPlugins[] = {"sampler_uniform", "sampler_title_grouping", "sampler_adjacent",
-                                                 "sampler_scene_aware"};
+                                                 "sampler_scene_aware", "sampler_temporal_clips"};
 
 // Loads each of them from `dir` (build/plugins) into the loader's registry.
 inline void load_policy_plugins(PluginLoader& loader, const std::string& dir) {

@@ -37,10 +37,13 @@ struct SamplingIndex {
   }
 };
 
-// One snippet a policy picked: `title` indexes SamplingIndex::titles.
+// What a policy picked: snippet m of a title (`title` indexes
+// SamplingIndex::titles) or, for a clip-group policy, the `span`
+// consecutive snippets m .. m + span - 1 read as one clip.
 struct Pick {
   int32_t title = 0;
   int64_t m = 0;
+  int64_t span = 1;
 };
 
 }  // namespace avflow::sampling

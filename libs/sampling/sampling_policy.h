@@ -33,6 +33,9 @@ struct SamplingError : std::runtime_error {
 struct PolicyParams {
   int64_t k = 1;  // snippets per title in a batch
   int64_t w = 0;  // window: largest span max(m) - min(m) + 1; 0 means M_n
+  // Clip-group policies: the playback speeds a clip is drawn at, a clip of
+  // speed s spanning s consecutive snippets. Other policies ignore them.
+  std::vector<int64_t> speeds = {1, 2, 4, 8};
 };
 
 using Random = random::ItemRandom;
@@ -62,7 +65,9 @@ class SamplingPolicyFactory {
   // Group size for these parameters, known before any index is read, so that
   // validation can check that it divides the batch.
   virtual int64_t group_size(const PolicyParams& params) const = 0;
-  // A problem with the parameters alone (w < k), or empty.
+  // A problem with the parameters alone, or empty. It begins with the name of
+  // the parameter it is about ("w = 8 is smaller than k = 16: ...", "speeds
+  // ..."), which validation points at: k, speeds, or else w.
   virtual std::string check(const PolicyParams& params) const = 0;
   // Throws SamplingError when the index cannot serve the policy.
   virtual std::unique_ptr<SamplingPlan> plan(const SamplingIndex& index, const PolicyParams& params) const = 0;

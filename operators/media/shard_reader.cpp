@@ -9,13 +9,17 @@
 //   on_error = "skip"      # a corrupt snippet: served by its nearest readable neighbour
 //   max_errors = 0.001     # more than 0.1% corrupt snippets fails the run
 //
-// Outputs the snippet, and its video and audio as tensors. A missing shard or
+// Outputs the snippet, and its video and audio as tensors. A request of span
+// s > 1 (a clip-group sampling policy's) is served snippets m .. m + s - 1
+// joined in time: s T frames and s times the audio. A missing shard or
 // an m beyond the title fails the run with an error that names the shard
 // file, and so does a corrupt snippet record under on_error = fail. Under
 // skip, a corrupt record is logged once, counted in the node's metrics, and
 // replaced by the nearest readable snippet of the same title (m - 1, m + 1,
 // m - 2, ...): the batch stays full, title grouping holds, and a rerun serves
 // the same substitutes.
+#include <ATen/ATen.h>
+
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,8 +42,8 @@ class ShardReader final : public Operator {
  public:
   static inline const In<SnippetRequest> kRequest{"request", "which snippet: title id and m"};
   static inline const Out<Snippet> kSnippet{"snippet", "the snippet: title, show, m, time span, video, audio"};
-  static inline const Out<Tensor> kVideo{"video", "its frames, uint8 [T, H, W, 3]"};
-  static inline const Out<Tensor> kAudio{"audio", "its audio, float32 [samples] or [2, samples]"};
+  static inline const Out<Tensor> kVideo{"video", "its frames, uint8 [T, H, W, 3] (s T for a request of span s)"};
+  static inline const Out<Tensor> kAudio{"audio", "its audio, float32 [samples] or [2, samples] (s times as many)"};
   static inline const Param<std::string> kDir{"dir", kRequired, "the folder prepare wrote"};
   static inline const ErrorPolicyParams kOnError{
       {OnError::kFail, 0.001,
@@ -56,7 +60,8 @@ class ShardReader final : public Operator {
 
   void process(Context& ctx) override {
     const SnippetRequest& r = ctx.input(kRequest);
-    Snippet s = read(ctx, *shard(r.title), r.index);
+    const auto file = shard(r.title);
+    Snippet s = r.span == 1 ? read(ctx, *file, r.index) : read_span(ctx, *file, r.index, r.span);
     ctx.emit(kVideo, s.video);
     ctx.emit(kAudio, s.audio);
     ctx.emit(kSnippet, std::move(s));
@@ -80,6 +85,28 @@ class ShardReader final : public Operator {
       substitutes_[{shard.path().string(), m}] = m2;
       return std::move(snippet);
     }
+  }
+
+  // Snippets m .. m + span - 1 joined in time: their frames one after the
+  // other, their audio likewise (consecutive snippets are contiguous).
+  Snippet read_span(Context& ctx, const ShardFile& shard, int64_t m, int64_t span) {
+    if (span < 1 || m < 0 || m + span > shard.count())
+      throw std::logic_error(shard.path().string() + ": snippets " + std::to_string(m) + " to " +
+                             std::to_string(m + span - 1) + " asked for, but title '" + shard.header().title +
+                             "' has " + std::to_string(shard.count()));
+    std::vector<Snippet> parts;
+    for (int64_t i = 0; i < span; ++i) parts.push_back(read(ctx, shard, m + i));
+    std::vector<at::Tensor> video, audio;
+    for (const auto& p : parts) {
+      video.push_back(p.video.get());
+      audio.push_back(p.audio.get());
+    }
+    Snippet joined = std::move(parts.front());
+    joined.span = span;
+    joined.end_s = parts.back().end_s;
+    joined.video = Tensor(at::cat(video, 0));
+    joined.audio = Tensor(at::cat(audio, -1));
+    return joined;
   }
 
   std::optional<int64_t> substitute_of(const ShardFile& shard, int64_t m) {

@@ -64,10 +64,14 @@ class Sampler final : public Operator {
                         "chooses among a catalogue's titles, but catalogue is empty: set catalogue"};
   }
   static inline const Param<std::string> kPolicy{
-      "policy", "title_grouping", "sampling policy: uniform, title_grouping, adjacent, scene_aware, or a plugin's"};
+      "policy", "title_grouping", "sampling policy: uniform, title_grouping, adjacent, scene_aware, temporal_clips, or a plugin's"};
   static inline const Param<int64_t> kK{"k", 16, Range{1, 1 << 20}, "snippets per title in a batch"};
   static inline const Param<int64_t> kW{"w", 0, Range{0, 1 << 30},
                                         "largest span max(m) - min(m) + 1 of a title's k snippets; 0: M_n"};
+  static inline const Param<std::vector<int64_t>> kSpeeds{
+      "speeds", std::vector<int64_t>{1, 2, 4, 8}, Range{1, 1 << 10},
+      "clip-group policies (temporal_clips): the playback speeds a clip is drawn at, a clip of speed s reading s "
+      "consecutive snippets; other policies ignore it"};
   static inline const Param<int64_t> kBatchSize{"batch_size", 512, Range{1, 1 << 24},
                                                 "B, the global batch over all ranks"};
   static inline const Param<int64_t> kSeed{"seed", 0, "sampling seed"};
@@ -91,6 +95,12 @@ class Sampler final : public Operator {
        "with skip: titles left out before the sampler refuses to start: a count (>= 1), or a fraction of the "
        "titles chosen (< 1)"}};
 
+  // The parameter a policy's check() message is about: its first word.
+  static std::string parameter_named_by(const std::string& why) {
+    const std::string first = why.substr(0, why.find_first_of(" :"));
+    return first == "k" || first == "speeds" ? first : "w";
+  }
+
   // What can be checked before anything runs: a known policy, its own
   // parameter rules, and whole groups in every batch and rank's share.
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
@@ -103,9 +113,9 @@ class Sampler final : public Operator {
       return {{"policy", "names no sampling policy ('" + p.get(kPolicy) + "'); known: " +
                              (known.empty() ? "none (are the sampler plugins in build/plugins?)" : known)}};
     }
-    const sampling::PolicyParams params{p.get(kK), p.get(kW)};
+    const sampling::PolicyParams params{p.get(kK), p.get(kW), p.get(kSpeeds)};
     if (std::string why = policy->check(params); !why.empty())
-      return {{"w", "is refused by policy '" + p.get(kPolicy) + "': " + why}};
+      return {{parameter_named_by(why), "is refused by policy '" + p.get(kPolicy) + "': " + why}};
     const int64_t group = policy->group_size(params);
     if (p.get(kBatchSize) % group != 0)
       return {{"batch_size", "(" + std::to_string(p.get(kBatchSize)) + ") is not divisible by k = " +
@@ -113,7 +123,7 @@ class Sampler final : public Operator {
     return {};
   }
   AVFLOW_CONTRACT(kRequest, kShards, kCatalogue, kSplit, kSplitSeed, kHeldOutFraction, kGenres, kMaxTitles, kPolicy,
-                  kK, kW, kBatchSize, kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank,
+                  kK, kW, kSpeeds, kBatchSize, kSeed, kEpochs, kEpochSnippets, kStartEpoch, kStartStep, kResumes, kRank,
                   kWorldSize, kOnError, ParamsCheck{&Sampler::check},
                   rule("genres and max_titles need a catalogue", &Sampler::selection_needs_catalogue),
                   Publishes{.name = "steps_per_epoch", .doc = "optimiser steps in one epoch (a trainer's schedule)"},
@@ -129,7 +139,7 @@ class Sampler final : public Operator {
     const auto* policy = Registry::global().extension<SamplingPolicyFactory>(sampling::kSamplingPolicyKind,
                                                                             ctx.param(kPolicy));
     if (!policy) throw std::runtime_error("no sampling policy '" + ctx.param(kPolicy) + "'");
-    auto plan = policy->plan(index_, {ctx.param(kK), ctx.param(kW)});
+    auto plan = policy->plan(index_, {ctx.param(kK), ctx.param(kW), ctx.param(kSpeeds)});
     if (plan->skipped_titles() > 0) {
       AVFLOW_LOG(warn) << ctx.node() << ": " << plan->skipped_titles() << " of " << index_.titles.size()
                        << " titles have fewer than k = " << ctx.param(kK) << " snippets and are not sampled";
@@ -181,6 +191,7 @@ class Sampler final : public Operator {
       media::SnippetRequest r;
       r.title = index_.titles[static_cast<size_t>(picks_[i].title)].id;
       r.index = picks_[i].m;
+      r.span = picks_[i].span;
       r.epoch = at.epoch;
       r.step = at.step;
       r.slot = static_cast<int64_t>(i);

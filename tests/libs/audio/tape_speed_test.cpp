@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "tests/support/pure_tone.h"
+
 using avflow::audio::speed_up_filter;
 using avflow::audio::tape_speed_up;
 
@@ -15,16 +17,8 @@ namespace {
 
 constexpr int64_t kRate = 48000;
 
-at::Tensor tone(double hz, int64_t samples) {
-  return at::sin(2 * M_PI * hz * at::arange(samples, at::kDouble) / kRate).to(at::kFloat);
-}
-
-// The frequency of the largest bin of the spectrum, in Hz (1 Hz bins for a
-// second of sound).
-double peak_hz(const at::Tensor& pcm) {
-  const at::Tensor spectrum = at::abs(at::fft_rfft(pcm.to(at::kDouble)));
-  return static_cast<double>(spectrum.argmax().item<int64_t>()) * kRate / static_cast<double>(pcm.size(-1));
-}
+at::Tensor tone(double hz, int64_t samples) { return avflow::test::pure_tone(hz, samples, kRate); }
+double peak_hz(const at::Tensor& pcm) { return avflow::test::peak_hz(pcm, kRate); }
 
 double rms(const at::Tensor& x) { return x.to(at::kDouble).pow(2).mean().sqrt().item<double>(); }
 

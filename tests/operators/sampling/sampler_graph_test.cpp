@@ -12,12 +12,12 @@
 #include "engine/plugin_loader.h"
 #include "libs/media/shard/shard_file.h"
 #include "libs/media/shard/shard_path.h"
-#include "libs/media/shard/shard_writer.h"
 #include "libs/media/snippet_request.h"
-#include "libs/sampling/policy_plugins.h"
 #include "tests/operators/run_graph.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/process.h"
+#include "tests/support/project_plugins.h"
+#include "tests/support/shard_fixtures.h"
 
 using namespace avflow;
 using namespace avflow::media;
@@ -26,37 +26,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Loaded once into the global registry, as avflow's start-up scan does.
-void load_sampler_plugins() {
-  static bool loaded = [] {
-    static PluginLoader loader(Registry::global());
-    sampling::load_policy_plugins(loader, AVFLOW_BINARY_DIR "/plugins");
-    return true;
-  }();
-  (void)loaded;
-}
-
 // A shard of `m` tiny snippets whose pixels say (title number, m).
 void write_shard(const fs::path& dir, const std::string& title, const std::string& show, int number, int64_t m,
                  std::vector<int64_t> scenes = {}) {
-  shard::Header h;
-  h.title = title;
-  h.show = show;
-  h.frames = 2;
-  h.width = 16;
-  h.height = 16;
-  ShardWriter w(shard_path(dir, title), h);
-  for (int64_t i = 0; i < m; ++i) {
-    Snippet s;
-    s.title = title;
-    s.show = show;
-    s.index = i;
-    s.video = Tensor(at::full({2, 16, 16, 3}, number * 40 + i, at::kByte));
-    s.audio = Tensor(at::zeros({1920}, at::kFloat));
-    w.add(s);
-  }
-  if (!scenes.empty()) w.set_scene_starts(scenes);
-  w.finish();
+  TestShard shard;
+  shard.title = title;
+  shard.show = show;
+  shard.snippets = m;
+  shard.pixel = [number](int64_t i, int64_t) { return static_cast<uint8_t>(number * 40 + i); };
+  shard.scene_starts = std::move(scenes);
+  write_test_shard(dir, shard);
 }
 
 fs::path make_shards(const TempDir& dir) {
@@ -76,7 +55,7 @@ std::string sampler_toml(const fs::path& shards, const std::string& params) {
 }  // namespace
 
 TEST_CASE("sampler requests flow through shard_reader in batch order", "[sampling][sampler]") {
-  load_sampler_plugins();
+  load_project_plugins();
   TempDir dir;
   const fs::path shards = make_shards(dir);
   auto r = run_graph_text(sampler_toml(shards, "k = 4\nbatch_size = 12\nepoch_snippets = 36\nepochs = 2\nseed = 3") +
@@ -114,7 +93,7 @@ TEST_CASE("sampler requests flow through shard_reader in batch order", "[samplin
 }
 
 TEST_CASE("a resumed sampler emits the rest of the uninterrupted stream", "[sampling][sampler][resume]") {
-  load_sampler_plugins();
+  load_project_plugins();
   TempDir dir;
   const fs::path shards = make_shards(dir);
   auto run = [&](const std::string& extra) {
@@ -137,7 +116,7 @@ TEST_CASE("a resumed sampler emits the rest of the uninterrupted stream", "[samp
 }
 
 TEST_CASE("a data-parallel rank numbers its requests by their slot in the global batch", "[sampling][sampler][distributed]") {
-  load_sampler_plugins();
+  load_project_plugins();
   TempDir dir;
   const fs::path shards = make_shards(dir);
   // Item numbers and requests of one process, or of rank 1 of 2 (the second
@@ -179,7 +158,7 @@ TEST_CASE("prepared shards carry scene boundaries to the sampler's index", "[sam
 }
 
 TEST_CASE("sampler parameters wrong together are refused before anything runs", "[sampling][sampler][errors]") {
-  load_sampler_plugins();
+  load_project_plugins();
   auto errors_of = [](const std::string& params) {
     PluginLoader plugins(Registry::global());
     try {
@@ -198,11 +177,11 @@ TEST_CASE("sampler parameters wrong together are refused before anything runs", 
         "g.toml:6:5: error: node 'sampler': parameter 'w' is refused by policy 'title_grouping': w = 8 is smaller "
         "than k = 16: k distinct snippets span at least k");
   CHECK(errors_of("policy = \"unifrom\"").find("parameter 'policy' names no sampling policy ('unifrom'); known: "
-                                               "adjacent, scene_aware, title_grouping, uniform") != std::string::npos);
+                                               "adjacent, scene_aware, temporal_clips, title_grouping, uniform") != std::string::npos);
 }
 
 TEST_CASE("a sampler over a folder without shards names it and says to run prepare", "[sampling][sampler][errors]") {
-  load_sampler_plugins();
+  load_project_plugins();
   TempDir dir;
   fs::create_directories(fs::path(dir.path()) / "empty");
   auto r = run_graph_text(sampler_toml(fs::path(dir.path()) / "empty", "") + node_toml("req", "test_capture") +
@@ -217,7 +196,7 @@ TEST_CASE("a sampler over a folder without shards names it and says to run prepa
 
 TEST_CASE("titles prepare skipped are refused, or left out under on_error = skip within the budget",
           "[sampling][sampler][errors]") {
-  load_sampler_plugins();
+  load_project_plugins();
   TempDir dir;
   const fs::path shards = make_shards(dir);
   // A catalogue of the four shards' titles and one that prepare skipped
