@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine/contract.h"
 #include "engine/packet.h"
@@ -79,6 +80,15 @@ class Context {
   const Packet& input_packet(const In<T>& port) const {
     if (!has(port)) throw_no_input(port.spec.name);
     return *packet_;
+  }
+  // In open(): whether an edge feeds this input port (an optional port may
+  // be left unconnected), so a node can tell "nothing comes" from "nothing
+  // came yet".
+  template <class T>
+  bool connected(const In<T>& port) const {
+    for (size_t i = 0; i < contract_.inputs.size(); ++i)
+      if (contract_.inputs[i].decl == &port) return connected_ && i < connected_->size() && (*connected_)[i];
+    throw std::logic_error("'" + port.spec.name + "' is not an input of node '" + node_ + "'");
   }
   // Source sequence number of the item being processed (for seeding and errors).
   uint64_t item() const { return item_; }
@@ -173,6 +183,7 @@ class Context {
     side_sources_ = sources;
   }
   void set_checkpoints(std::string folder) { checkpoints_ = std::move(folder); }
+  void set_connected_inputs(const std::vector<bool>* connected) { connected_ = connected; }
 
  private:
   template <class T>
@@ -196,6 +207,7 @@ class Context {
   SideValues* side_values_ = nullptr;
   const SideSources* side_sources_ = nullptr;
   std::string checkpoints_;
+  const std::vector<bool>* connected_ = nullptr;  // per input port
   const Packet* packet_ = nullptr;
   size_t input_index_ = 0;
   uint64_t item_ = 0;

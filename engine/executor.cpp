@@ -127,6 +127,7 @@ struct NodeState final : detail::TicketOwner {
   }
 
   std::vector<flow::receiver<Msg>*> inputs;                    // per input port
+  std::vector<bool> connected_inputs;                          // per input port: an edge feeds it
   std::vector<flow::sender<Msg>*> outputs;                     // per output port
   std::vector<std::vector<flow::receiver<Msg>*>> downstream;   // per output port
   std::vector<std::pair<NodeState*, size_t>> upstream;         // (node, its output port)
@@ -753,6 +754,8 @@ void Executor::Impl::build() {
     flow::make_edge(*from.outputs[e.from_port], *to.inputs[e.to_port]);
     from.downstream[e.from_port].push_back(to.inputs[e.to_port]);
     to.upstream.push_back({&from, e.from_port});
+    to.connected_inputs.resize(to.contract->inputs.size());
+    to.connected_inputs[e.to_port] = true;
   }
 }
 
@@ -782,6 +785,7 @@ RunResult Executor::run() {
       if (!p.value_param.empty() && (p.when.empty() || std::get<bool>(s.spec->params.raw(p.when))))
         m.side_values[s.spec->name][p.name] = std::get<int64_t>(s.spec->params.raw(p.value_param));
     ctx.set_checkpoints(m.graph.settings.checkpoints);
+    ctx.set_connected_inputs(&s.connected_inputs);
     if (s.contract->shape() == Shape::kSource) ctx.set_numbering_sink(&s.numbering);
     try {
       s.op->open(ctx);

@@ -31,7 +31,8 @@ namespace avflow {
 // 3: registrations are AVFLOW_REGISTER / AVFLOW_REGISTER_EXTENSION records
 //    run against a Registrar (engine/registrar.h).
 // 4: sampling policies' picks carry a span and their parameters the speeds
-//    of clip groups (libs/sampling/sampling_policy.h).
+//    of clip groups (libs/sampling/sampling_policy.h); Context tells which
+//    inputs are connected.
 inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace avflow

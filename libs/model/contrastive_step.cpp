@@ -35,24 +35,45 @@ Embeddings forward_with_heads(AvModel& model, HeadSet heads, const at::Tensor& c
 }
 
 // The weighted sum of the terms; a weight of 1 multiplies nothing, so Eq. 1
-// alone is computed exactly as contrastive_loss computes it.
-at::Tensor objective_loss(const StepObjective& objective, const LossInputs& in) {
+// alone is computed exactly as contrastive_loss computes it. With several
+// terms or heads, `values` gets each term's value and what it observes.
+at::Tensor objective_loss(const StepObjective& objective, const LossInputs& in, StepValues& values) {
+  const bool report = objective.terms.size() > 1 || objective.has_heads();
   at::Tensor total;
   for (const auto& t : objective.terms) {
     at::Tensor part = t.term->compute(in);
+    if (report) values["loss_" + t.name] = part.detach().to(at::kFloat);
+    t.term->observe(in, values);
     if (t.weight != 1.0) part = part * t.weight;
     total = total.defined() ? total + part : part;
   }
   return total;
 }
 
+// Each rank's values (means over its rows) weighted by its share of the
+// batch and summed over the ranks, in one collective.
+void sum_over_ranks(StepValues& values, double share, Distributed& group) {
+  if (values.empty()) return;
+  std::vector<at::Tensor> parts;
+  for (const auto& [name, v] : values) parts.push_back(v.to(at::kDouble).reshape({1}) * share);
+  at::Tensor packed = at::cat(parts);
+  group.all_reduce_sum(packed, "all-reduce of the loss terms' values");
+  int64_t i = 0;
+  for (auto& [name, v] : values) v = packed[i++];
+}
+
 }  // namespace
 
 StepResult LaunchedStep::wait() const {
-  // One copy to the host (one wait) for both numbers.
-  const at::Tensor both = at::stack({loss.to(grad_norm.device(), at::kDouble), grad_norm.to(at::kDouble)}).cpu();
-  const double* values = both.data_ptr<double>();
-  return {.loss = values[0], .grad_norm = values[1], .batch = batch};
+  // One copy to the host (one wait) for all the numbers.
+  std::vector<at::Tensor> numbers{loss.to(grad_norm.device(), at::kDouble), grad_norm.to(at::kDouble)};
+  for (const auto& [name, v] : values) numbers.push_back(v.to(grad_norm.device(), at::kDouble).reshape({}));
+  const at::Tensor all = at::stack(numbers).cpu();
+  const double* read = all.data_ptr<double>();
+  StepResult r{.loss = read[0], .grad_norm = read[1], .batch = batch};
+  size_t i = 2;
+  for (const auto& [name, v] : values) r.values[name] = read[i++];
+  return r;
 }
 
 StepResult contrastive_step(AvModel& model, torch::optim::Optimizer& optimizer, const at::Tensor& clips,
@@ -89,7 +110,7 @@ LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optim
   if (group == nullptr) {
     in.video = z.video;
     in.audio = z.audio;
-    const at::Tensor loss = objective_loss(objective, in);
+    const at::Tensor loss = objective_loss(objective, in, result.values);
     loss.backward();
     result.grad_norm = gradient_norm(model, objective);
     result.loss = loss.detach();
@@ -104,8 +125,9 @@ LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optim
     in.audio = group->all_gather_rows(z.audio, counts);
     in.own = own;
     const double share = static_cast<double>(own.count) / static_cast<double>(result.batch);
-    const at::Tensor loss = objective_loss(objective, in) * share;
+    const at::Tensor loss = objective_loss(objective, in, result.values) * share;
     loss.backward();
+    sum_over_ranks(result.values, share, *group);
     group->all_reduce_gradients(*model);
     if (objective.has_heads()) group->all_reduce_gradients(*heads);
     result.grad_norm = gradient_norm(model, objective);

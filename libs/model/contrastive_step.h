@@ -18,7 +18,9 @@
 
 #include <torch/optim/optimizer.h>
 
+#include <map>
 #include <optional>
+#include <string>
 
 #include "libs/model/av_model.h"
 #include "libs/model/contrastive_loss.h"
@@ -32,6 +34,10 @@ struct StepResult {
   double loss = 0;       // of the global batch
   double grad_norm = 0;  // l2 norm of the global batch's gradient (before the step)
   int64_t batch = 0;     // B: clips over all ranks
+  // With several loss terms or heads: each term's value before its weight
+  // ("loss_<term>") and what the terms observe (LossTerm::observe), of the
+  // global batch.
+  std::map<std::string, double> values;
 };
 
 // A step queued on the model's device. On CUDA the kernels may still be
@@ -42,7 +48,8 @@ struct LaunchedStep {
   at::Tensor loss;       // 0-dim float32 on the device
   at::Tensor grad_norm;  // 0-dim float32 on the device
   int64_t batch = 0;
-  StepResult wait() const;  // reads loss and grad_norm: waits for the step
+  StepValues values;     // 0-dim each, on the device
+  StepResult wait() const;  // reads them all: waits for the step
 };
 
 // clips [n, 3, T, H, W] and mels [n, 1, F, T] on the model's device: this

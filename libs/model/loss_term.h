@@ -25,6 +25,12 @@ namespace avflow::model {
 
 // Per-clip labels that come with a batch, by name: [B, ...] each.
 using Labels = std::map<std::string, at::Tensor>;
+// Under this name: the batches on train_step's `labels` input (e.g.
+// temporal_transform's, int64 [B, 5]: libs/temporal/clip_labels.h).
+inline constexpr const char* kBatchLabels = "labels";
+
+// Numbers of one step by name, 0-dim float tensors without gradient.
+using StepValues = std::map<std::string, at::Tensor>;
 
 // What a term sees of one step. Embeddings are float32.
 struct LossInputs {
@@ -51,6 +57,14 @@ class LossTerm {
   // The heads whose outputs it reads: `avflow check` refuses a trainer that
   // does not build them.
   virtual std::vector<std::string> heads() const { return {}; }
+  // Whether it reads labels[kBatchLabels]: train_step then takes a labels
+  // batch beside each video and audio batch, and refuses to open when its
+  // labels input is not connected.
+  virtual bool reads_labels() const { return false; }
+  // Numbers worth watching beside its value, over this process's rows (a
+  // pretext task's accuracy): train_step reports them in its rows, over the
+  // global batch when distributed (each rank's weighted by its share).
+  virtual void observe(const LossInputs& in, StepValues& out) const {}
 };
 
 }  // namespace avflow::model

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/diagnostics.h"
 #include "libs/model/contrastive_term.h"
 
 namespace avflow::model {
@@ -18,9 +19,13 @@ std::string known_names(const Registry& registry, const char* kind) {
 void check_names(const Registry& registry, const char* kind, const std::vector<std::string>& names,
                  const std::string& param, std::vector<ParamProblem>& problems) {
   for (size_t i = 0; i < names.size(); ++i) {
-    if (!registry.find_extension(kind, names[i]))
-      problems.push_back({param, "names no " + std::string(kind) + " '" + names[i] + "'; known: " +
-                                     known_names(registry, kind) + " (is its plugin loaded?)"});
+    if (!registry.find_extension(kind, names[i])) {
+      std::vector<std::string> known;
+      for (const auto* e : registry.extensions(kind)) known.push_back(e->name);
+      problems.push_back({param, "names no " + std::string(kind) + " '" + names[i] + "'" +
+                                     did_you_mean(names[i], known) + "; known: " + known_names(registry, kind) +
+                                     " (is its plugin loaded?)"});
+    }
     for (size_t j = 0; j < i; ++j)
       if (names[j] == names[i]) problems.push_back({param, "names '" + names[i] + "' twice"});
   }
@@ -42,6 +47,10 @@ std::vector<ParamProblem> objective_problems(const Registry& registry, const Obj
   check_names(registry, ModelHeadFactory::kExtensionKind, names.heads, heads_param, problems);
   check_names(registry, LossTerm::kExtensionKind, names.terms, terms_param, problems);
   if (names.terms.empty()) problems.push_back({terms_param, "is empty: a step needs at least one loss term"});
+  if (!names.weights.empty() &&
+      std::all_of(names.weights.begin(), names.weights.end(), [](double w) { return w == 0.0; }))
+    problems.push_back({weights_param, "are all 0: a step needs a loss term of weight > 0 (a weight of 0 removes "
+                                       "its term)"});
   if (names.weights.size() != names.terms.size())
     problems.push_back({weights_param, "has " + std::to_string(names.weights.size()) + " weights for " +
                                            std::to_string(names.terms.size()) + " loss terms; give one per term"});
@@ -62,11 +71,20 @@ StepObjective resolve_objective(const Registry& registry, const ObjectiveNames& 
     throw std::invalid_argument(problems.front().param + " " + problems.front().message);
   StepObjective o;
   o.similarity = similarity;
-  for (size_t i = 0; i < names.terms.size(); ++i)
-    o.terms.push_back({names.terms[i], registry.extension<LossTerm>(names.terms[i]), names.weights[i]});
-  if (names.heads.empty()) return o;
+  std::vector<std::string> read;  // the heads the kept terms read
+  for (size_t i = 0; i < names.terms.size(); ++i) {
+    if (names.weights[i] == 0.0) continue;  // removed, with its compute
+    const auto* term = registry.extension<LossTerm>(names.terms[i]);
+    o.terms.push_back({names.terms[i], term, names.weights[i]});
+    for (const auto& head : term->heads()) read.push_back(head);
+  }
+  if (o.terms.empty()) throw std::invalid_argument("loss_weights are all 0: a step needs a loss term of weight > 0");
+  std::vector<std::string> built;
+  for (const auto& name : names.heads)
+    if (std::find(read.begin(), read.end(), name) != read.end()) built.push_back(name);
+  if (built.empty()) return o;
   o.heads = HeadSet();
-  for (const auto& name : names.heads) {
+  for (const auto& name : built) {
     const auto* factory = registry.extension<ModelHeadFactory>(name);
     const Encoder encoder = factory->encoder();
     const HeadShape shape{.channels = (encoder == Encoder::kVideo ? model.video : model.audio).out_channels(),

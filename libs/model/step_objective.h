@@ -47,8 +47,9 @@ std::vector<ParamProblem> objective_problems(const Registry& registry, const Obj
                                              const std::string& weights_param);
 
 // The objective the names describe, with fresh heads shaped for `model`
-// (on the CPU). Throws std::invalid_argument for names objective_problems
-// refuses.
+// (on the CPU). A term of weight 0 is left out, and so is a head that no
+// term left reads: neither is computed. Throws std::invalid_argument for
+// names objective_problems refuses, or when every weight is 0.
 StepObjective resolve_objective(const Registry& registry, const ObjectiveNames& names, const ModelOptions& model,
                                 const ContrastiveLossOptions& similarity);
 

@@ -79,7 +79,12 @@ class TrainStep final : public Operator {
  public:
   static inline const In<Tensor> kVideo{"video", "clip batches, float [B, 3, T, H, W]"};
   static inline const In<Tensor> kAudio{"audio", "mel batches, float [B, 1, mels, frames]"};
-  static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s (since the step before, data waits included)"};
+  static inline const In<Tensor> kLabels{
+      "labels", kOptional,
+      "per-clip label batches [B, ...] of the same items (temporal_transform's labels, batched), for the loss terms "
+      "that read them; when connected, each step takes one beside its video and audio batches"};
+  static inline const Out<Scalars> kMetrics{"metrics", "per step: loss, lr, grad_norm, epoch, clips_per_s (since the step before, data waits included); with several "
+      "loss terms or heads also each term's value, loss_<term>, and what the terms observe (pretext accuracies)"};
   static inline const Out<ModelSnapshot> kModel{
       "model", "every snapshot_every steps: a copy of the model (for the KL monitor), also before the first step and at the end"};
   // The model.
@@ -167,7 +172,7 @@ class TrainStep final : public Operator {
   static inline const Param<double> kDistributedTimeout{
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
-  AVFLOW_CONTRACT(kVideo, kAudio, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kInit, kNormalize, kTau,
+  AVFLOW_CONTRACT(kVideo, kAudio, kLabels, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kInit, kNormalize, kTau,
                   kLossGroup, kBatchNorm, kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep,
                   kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed,
                   kDistributedTimeout, kHoldsInputs, ParamsCheck{&TrainStep::check},
@@ -226,6 +231,7 @@ class TrainStep final : public Operator {
                                    {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau),
                                     .group = ctx.param(kLossGroup)});
     check_loss_groups(ctx);
+    check_labels_input(ctx);
     if (ctx.param(kBatchNorm) == NormScope::kLossGroup) {
       scope_batch_norm(*model_, ctx.param(kLossGroup));
       if (objective_.has_heads()) scope_batch_norm(*objective_.heads, ctx.param(kLossGroup));
@@ -281,20 +287,30 @@ class TrainStep final : public Operator {
     if (ctx.has(kVideo)) {
       videos_.push_back(staging_->start(ctx.input(kVideo).get()));
       video_items_.push_back(ctx.input(kVideo).items());
-    } else {
+    } else if (ctx.has(kAudio)) {
       audios_.push_back(staging_->start(ctx.input(kAudio).get()));
       audio_items_.push_back(ctx.input(kAudio).items());
+    } else {
+      labels_.push_back(ctx.input(kLabels).get());
+      label_items_.push_back(ctx.input(kLabels).items());
     }
-    while (!videos_.empty() && !audios_.empty()) {
-      require_same_items(video_items_.front(), audio_items_.front());
+    while (!videos_.empty() && !audios_.empty() && (!labels_connected_ || !labels_.empty())) {
+      require_same_items(video_items_.front(), audio_items_.front(), "audio");
       StagedTensor v = std::move(videos_.front()), a = std::move(audios_.front());
+      Labels labels;
+      if (labels_connected_) {
+        require_same_items(video_items_.front(), label_items_.front(), "labels");
+        labels[kBatchLabels] = labels_.front().to(device_);
+        labels_.pop_front();
+        label_items_.pop_front();
+      }
       videos_.pop_front();
       audios_.pop_front();
       video_items_.pop_front();
       audio_items_.pop_front();
       complete(ctx);  // the step before, if overlap left it running
       if (snapshot_every_ > 0 && snapshot_step_ < 0 && step_ % snapshot_every_ == 0) snapshot(ctx);  // the start
-      launch(std::move(v), std::move(a));
+      launch(std::move(v), std::move(a), labels);
       if (!overlap_) complete(ctx);
     }
   }
@@ -302,9 +318,9 @@ class TrainStep final : public Operator {
   void finish(Context& ctx) override {
     const device::DeviceScope on_device(device_);
     complete(ctx);
-    if (!videos_.empty() || !audios_.empty()) {
-      AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video and " << audios_.size()
-                       << " audio batch(es) left without a partner at the end";
+    if (!videos_.empty() || !audios_.empty() || !labels_.empty()) {
+      AVFLOW_LOG(warn) << label_ << ": " << videos_.size() << " video, " << audios_.size() << " audio and "
+                       << labels_.size() << " label batch(es) left without a partner at the end";
     }
     if (snapshot_every_ > 0 && snapshot_step_ != step_) snapshot(ctx);  // the end
   }
@@ -359,25 +375,38 @@ class TrainStep final : public Operator {
                                   " snippets per title (k): a title would straddle two loss groups");
   }
 
-  // A video batch and an audio batch step together only when they hold the
-  // same items (the batch nodes record their item numbers), so a branch that
-  // drops or reorders a clip fails the run instead of pairing the wrong
-  // sound with a picture.
-  void require_same_items(const std::vector<uint64_t>& video, const std::vector<uint64_t>& audio) const {
-    if (video.empty() || audio.empty() || video == audio) return;
+  // A video batch and an audio (or labels) batch step together only when
+  // they hold the same items (the batch nodes record their item numbers), so
+  // a branch that drops or reorders a clip fails the run instead of pairing
+  // the wrong sound, or label, with a picture.
+  void require_same_items(const std::vector<uint64_t>& video, const std::vector<uint64_t>& other,
+                          const char* other_name) const {
+    if (video.empty() || other.empty() || video == other) return;
     size_t i = 0;
-    while (i < video.size() && i < audio.size() && video[i] == audio[i]) ++i;
+    while (i < video.size() && i < other.size() && video[i] == other[i]) ++i;
     auto at = [](const std::vector<uint64_t>& v, size_t k) {
       return k < v.size() ? "item " + std::to_string(v[k]) : std::string("the end of the batch");
     };
-    throw std::invalid_argument("the video batch of items " + std::to_string(video.front()) + ".. and the audio batch of " +
-                                std::to_string(audio.front()) + ".. differ at position " + std::to_string(i) + " (" +
-                                at(video, i) + " against " + at(audio, i) +
-                                "): the two branches must carry the same clips in the same order");
+    throw std::invalid_argument("the video batch of items " + std::to_string(video.front()) + ".. and the " +
+                                other_name + " batch of " + std::to_string(other.front()) + ".. differ at position " +
+                                std::to_string(i) + " (" + at(video, i) + " against " + at(other, i) +
+                                "): the branches must carry the same clips in the same order");
+  }
+
+  // Loss terms that read the clips' labels need the labels input; a step
+  // waits for a labels batch only when it is connected.
+  void check_labels_input(const Context& ctx) {
+    labels_connected_ = ctx.connected(kLabels);
+    if (labels_connected_) return;
+    for (const auto& t : objective_.terms)
+      if (t.term->reads_labels())
+        throw std::invalid_argument("loss term '" + t.name + "' reads the clips' labels, but nothing is connected to "
+                                    "this node's labels input: batch them (e.g. temporal_transform's labels) into it, "
+                                    "or give the term a weight of 0");
   }
 
   // Queues one step on the device; complete() reads its result.
-  void launch(StagedTensor staged_video, StagedTensor staged_audio) {
+  void launch(StagedTensor staged_video, StagedTensor staged_audio, const Labels& labels) {
     const auto start = std::chrono::steady_clock::now();
     at::Tensor video = staging_->take(std::move(staged_video)), audio = staging_->take(std::move(staged_audio));
     if (video.size(0) != audio.size(0))
@@ -393,7 +422,8 @@ class TrainStep final : public Operator {
     const double lr = schedule_.at(std::min(step_, schedule_.total_steps));
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     model_->train();
-    LaunchedStep step = launch_training_step(model_, *optimizer_, video, audio, objective_, {}, group_.get(), autocast_);
+    LaunchedStep step =
+        launch_training_step(model_, *optimizer_, video, audio, objective_, labels, group_.get(), autocast_);
     ++step_;
     pending_ = PendingStep{std::move(step), lr, start, step_};
   }
@@ -418,6 +448,7 @@ class TrainStep final : public Operator {
                   {"grad_norm", r.grad_norm},
                   {"epoch", static_cast<double>(done.row_step) / static_cast<double>(steps_per_epoch_)},
                   {"clips_per_s", static_cast<double>(r.batch) / seconds}};
+    for (const auto& [name, value] : r.values) row.values.emplace_back(name, value);  // loss terms, pretext accuracies
     ctx.emit(kMetrics, std::move(row));
     if (store_ && every_ > 0 && step_ % every_ == 0) save();
     if (snapshot_every_ > 0 && step_ % snapshot_every_ == 0) snapshot(ctx);
@@ -457,6 +488,9 @@ class TrainStep final : public Operator {
   std::optional<DeviceStaging> staging_;
   std::deque<StagedTensor> videos_, audios_;  // copies started, not yet stepped on
   std::deque<std::vector<uint64_t>> video_items_, audio_items_;  // their items
+  std::deque<at::Tensor> labels_;                        // label batches not yet stepped on
+  std::deque<std::vector<uint64_t>> label_items_;
+  bool labels_connected_ = false;
   struct PendingStep {
     LaunchedStep step;
     double lr = 0;

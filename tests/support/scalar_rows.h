@@ -17,6 +17,13 @@ inline std::vector<Scalars> take_scalars(const std::string& node) {
   return rows;
 }
 
+// Whether the row has a value named `key`.
+inline bool has_scalar(const Scalars& row, const std::string& key) {
+  for (const auto& [k, v] : row.values)
+    if (k == key) return true;
+  return false;
+}
+
 // The value named `key`; throws (failing the test) when the row has none.
 inline double scalar(const Scalars& row, const std::string& key) {
   for (const auto& [k, v] : row.values)

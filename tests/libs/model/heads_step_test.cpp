@@ -59,8 +59,39 @@ TEST_CASE("A step's loss is its terms' weighted sum, and the head trains", "[mod
   const at::Tensor head_before = t.objective.heads->parameters().front().clone();
   const StepResult r = launch_training_step(t.model, *t.adam, clips, mels, t.objective).wait();
   CHECK(r.loss == Approx(expected).epsilon(1e-5));
+  // Each term's value before its weight, as the row reports it.
+  REQUIRE(r.values.size() == 2);
+  CHECK(r.values.at("loss_test_contrastive") + 0.5 * r.values.at("loss_test_head_square") ==
+        Approx(expected).epsilon(1e-5));
   CHECK(r.grad_norm > 0);
   CHECK_FALSE(torch::equal(head_before, t.objective.heads->parameters().front()));
+}
+
+TEST_CASE("A weight of 0 removes its term and the head only it reads, exactly", "[model][objective][heads]") {
+  Registry registry;
+  test::add_test_extensions(registry);
+  const ObjectiveNames names{.heads = {"test_pool"}, .terms = {"test_contrastive", "test_head_square"},
+                             .weights = {1.0, 0.0}};
+  const StepObjective o = resolve_objective(registry, names, test::tiny_model_options(), {});
+  REQUIRE(o.terms.size() == 1);
+  CHECK(o.terms[0].name == "test_contrastive");
+  CHECK_FALSE(o.has_heads());
+
+  // The step is then the paper's: the same loss and update as Eq. 1 alone.
+  torch::manual_seed(3);
+  const at::Tensor clips = torch::randn({4, 3, 4, 32, 32}), mels = torch::randn({4, 1, 32, 40});
+  auto step = [&](const StepObjective& objective) {
+    torch::manual_seed(4);
+    AvModel model(test::tiny_model_options());
+    MultiTensorAdam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
+    const StepResult r = launch_training_step(model, adam, clips, mels, objective).wait();
+    return std::make_pair(r, model->parameters().front().clone());
+  };
+  const auto [with_zero, weights_with_zero] = step(o);
+  const auto [alone, weights_alone] = step(contrastive_objective({}));
+  CHECK(with_zero.loss == alone.loss);
+  CHECK(with_zero.values.empty());
+  CHECK(torch::equal(weights_with_zero, weights_alone));
 }
 
 TEST_CASE("Checkpoints hold the heads beside the model", "[model][objective][heads][checkpoint]") {
