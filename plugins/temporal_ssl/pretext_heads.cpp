@@ -7,13 +7,17 @@
 // clip from its reversal -- then ReLU, the mean over time and a linear map
 // to the classes.
 //
-//   heads = ["speed_video", "speed_audio", "direction_video", "direction_audio"]
+//   heads = ["speed_video", "speed_audio", "direction_video", "direction_audio", "order_video", "order_audio"]
+//
+// The order heads are the same with 4 x 3 outputs: a clip's part of a pair's
+// order logits in each place it can take (pretext_tasks.h).
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
 #include "engine/plugin_api.h"
 #include "libs/model/model_head.h"
+#include "libs/temporal/clip_pair.h"
 #include "plugins/temporal_ssl/pretext_tasks.h"
 
 namespace avflow::temporal {
@@ -54,6 +58,8 @@ using SpeedVideo = TemporalHead<Encoder::kVideo, kSpeedClasses>;
 using SpeedAudio = TemporalHead<Encoder::kAudio, kSpeedClasses>;
 using DirectionVideo = TemporalHead<Encoder::kVideo, 2>;
 using DirectionAudio = TemporalHead<Encoder::kAudio, 2>;
+using OrderVideo = TemporalHead<Encoder::kVideo, kOrderPlaces * kOrderClasses>;
+using OrderAudio = TemporalHead<Encoder::kAudio, kOrderPlaces * kOrderClasses>;
 
 }  // namespace
 }  // namespace avflow::temporal
@@ -66,3 +72,7 @@ AVFLOW_REGISTER_EXTENSION(avflow::temporal::DirectionVideo, "direction_video",
                           "whether a video clip plays backwards, from f's features (temporal head)");
 AVFLOW_REGISTER_EXTENSION(avflow::temporal::DirectionAudio, "direction_audio",
                           "whether an audio clip plays backwards, from g's features (temporal head)");
+AVFLOW_REGISTER_EXTENSION(avflow::temporal::OrderVideo, "order_video",
+                          "a video clip's part of its pair's order logits, from f's features (temporal head)");
+AVFLOW_REGISTER_EXTENSION(avflow::temporal::OrderAudio, "order_audio",
+                          "an audio clip's part of its pair's order logits, from g's features (temporal head)");

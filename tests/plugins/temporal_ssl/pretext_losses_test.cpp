@@ -114,3 +114,39 @@ TEST_CASE("pretext heads give their classes per clip and see the order of time",
     CHECK_FALSE(at::allclose(out, head->forward(c.features.flip({c.time_dim}))));
   }
 }
+
+TEST_CASE("order terms classify each pair from its first clip's and its second clip's part", "[temporal][order]") {
+  // Pair 0: [0, 2) then [5, 6): after (class 1). Pair 1: [4, 8) then [0, 1): before (class 2).
+  LossInputs in;
+  in.labels[kBatchLabels] =
+      at::tensor({0, 0, 0, 0, 2, 0, 0, 0, 5, 6, 2, 0, 0, 4, 8, 0, 0, 0, 0, 1}, at::kLong).view({4, 5});
+  at::Tensor video = at::zeros({4, 4, 3}), audio = at::zeros({4, 4, 3});
+  video[0][0][1] = std::log(3.0);  // clip 0 as the first of a video pair: (0, ln 3, 0)
+  video[3][1][0] = std::log(4.0);  // clip 3 as the second of a video pair: (ln 4, 0, 0)
+  video[0][2][2] = std::log(2.0);  // clip 0 as the first of a video-audio pair: (0, 0, ln 2)
+  audio[1][1][0] = 5.0;            // clip 1's audio as the second of an audio pair: order_aa's, not order_va's
+  in.heads["order_video"] = video.view({4, 12});
+  in.heads["order_audio"] = audio.view({4, 12});
+
+  // order_vv: logits (0, ln 3, 0) of class 1 -> ln 5/3; (ln 4, 0, 0) of class 2 -> ln 6.
+  CHECK(term("order_vv").compute(in).item<double>() ==
+        Approx((std::log(5.0 / 3.0) + std::log(6.0)) / 2).epsilon(1e-6));
+  // order_va: (0, 0, ln 2) of class 1 -> ln 4; zeros of class 2 -> ln 3.
+  CHECK(term("order_va").compute(in).item<double>() == Approx((std::log(4.0) + std::log(3.0)) / 2).epsilon(1e-6));
+  StepValues seen;
+  term("order_vv").observe(in, seen);
+  term("order_va").observe(in, seen);
+  CHECK(seen.at("order_vv_accuracy").item<double>() == 0.5);
+  CHECK(seen.at("order_va_accuracy").item<double>() == 0.0);
+  CHECK(term("order_va").heads() == std::vector<std::string>{"order_video", "order_audio"});
+  CHECK(term("order_aa").heads() == std::vector<std::string>{"order_audio"});
+
+  LossInputs odd = in;
+  odd.heads["order_video"] = at::zeros({3, 12});
+  odd.labels[kBatchLabels] = at::zeros({3, 5}, at::kLong);
+  CHECK_THROWS_WITH(term("order_vv").compute(odd), Contains("pairs need an even batch"));
+  const auto* head = temporal_ssl().extension<ModelHeadFactory>("order_audio");
+  REQUIRE(head != nullptr);
+  CHECK(head->make({.channels = 8, .embedding_dim = 16})->forward(torch::randn({2, 8, 6, 4})).sizes() ==
+        at::IntArrayRef{2, 12});
+}

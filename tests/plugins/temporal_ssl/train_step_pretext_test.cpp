@@ -75,6 +75,29 @@ TEST_CASE("train_step reports each pretext term and accuracy, its loss their wei
   CHECK(scalar(rows[0], "loss_speed_video") == Approx(std::log(4.0)).margin(0.3));
 }
 
+TEST_CASE("train_step trains the order heads on the pairs of its batches", "[temporal][train][order]") {
+  load_project_plugins();
+  feed();  // pairs: [0, 1) and [0, 2) overlap; [4, 6) then [6, 14) after
+  auto r = run_graph_text(graph("heads = [\"order_video\", \"order_audio\"]\n"
+                                "loss_terms = [\"contrastive\", \"order_vv\", \"order_aa\", \"order_va\"]\n"
+                                "loss_weights = [1.0, 1.0, 1.0, 0.5]\n"));
+  INFO((r.failures.empty() ? "" : r.failures[0].str()));
+  REQUIRE(r.status == RunStatus::kFinished);
+  const auto rows = take_scalars("cap");
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) {
+    CHECK(scalar(row, "loss") == Approx(scalar(row, "loss_contrastive") + scalar(row, "loss_order_vv") +
+                                        scalar(row, "loss_order_aa") + 0.5 * scalar(row, "loss_order_va"))
+                                     .epsilon(1e-5));
+    for (const char* task : {"order_vv", "order_aa", "order_va"}) {
+      const double accuracy = scalar(row, std::string(task) + "_accuracy");
+      CHECK(accuracy * 2 == Approx(std::round(accuracy * 2)));  // a count of 2 pairs
+    }
+  }
+  // At initialisation a 3-way pair classifier is near chance: ln 3.
+  CHECK(scalar(rows[0], "loss_order_vv") == Approx(std::log(3.0)).margin(0.3));
+}
+
 TEST_CASE("a pretext term of weight 0 is removed, its head with it", "[temporal][train][pretext]") {
   load_project_plugins();
   feed();
