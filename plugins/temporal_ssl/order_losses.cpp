@@ -19,6 +19,7 @@
 #include "engine/plugin_api.h"
 #include "libs/model/loss_term.h"
 #include "libs/temporal/clip_pair.h"
+#include "plugins/temporal_ssl/classification_term.h"
 #include "plugins/temporal_ssl/pretext_tasks.h"
 
 namespace avflow::temporal {
@@ -52,19 +53,15 @@ class OrderLoss final : public model::LossTerm {
   bool reads_labels() const override { return true; }
   void observe(const LossInputs& in, StepValues& out) const override {
     const auto [logits, target] = logits_and_target(in);
-    out[std::string(kPairing.name) + "_accuracy"] = logits.detach().argmax(1).eq(target).to(at::kFloat).mean();
+    report_accuracy(kPairing.name, logits, target, out);
   }
 
  private:
   // [pairs, 3] logits and [pairs] order classes.
   static std::pair<at::Tensor, at::Tensor> logits_and_target(const LossInputs& in) {
-    const auto labels = in.labels.find(model::kBatchLabels);
-    if (labels == in.labels.end())
-      throw std::invalid_argument(std::string("loss term '") + kPairing.name +
-                                  "' needs the clips' labels (train_step's labels input)");
+    const at::Tensor& spans = clip_labels(in, kPairing.name);
     const at::Tensor first = places(in, kPairing.first_head), second = places(in, kPairing.second_head);
     const int64_t clips = first.size(0);
-    const at::Tensor& spans = labels->second;
     if (clips % 2 != 0 || spans.dim() != 2 || spans.size(0) != clips || spans.size(1) < kClipLabels)
       throw std::invalid_argument(std::string("loss term '") + kPairing.name + "': " + std::to_string(clips) +
                                   " clips with labels of " + std::to_string(spans.size(0)) +

@@ -14,6 +14,7 @@
 
 #include "engine/plugin_api.h"
 #include "libs/model/loss_term.h"
+#include "plugins/temporal_ssl/classification_term.h"
 #include "plugins/temporal_ssl/pretext_tasks.h"
 
 namespace avflow::temporal {
@@ -33,17 +34,13 @@ class PretextLoss final : public model::LossTerm {
   bool reads_labels() const override { return true; }
   void observe(const LossInputs& in, StepValues& out) const override {
     const auto [logits, target] = logits_and_target(in);
-    out[std::string(kTask.name) + "_accuracy"] = logits.detach().argmax(1).eq(target).to(at::kFloat).mean();
+    report_accuracy(kTask.name, logits, target, out);
   }
 
  private:
   static std::pair<at::Tensor, at::Tensor> logits_and_target(const LossInputs& in) {
-    const auto labels = in.labels.find(model::kBatchLabels);
-    if (labels == in.labels.end())
-      throw std::invalid_argument(std::string("loss term '") + kTask.name + "' needs the clips' labels (train_step's "
-                                  "labels input)");
+    const at::Tensor& all = clip_labels(in, kTask.name);
     const at::Tensor& logits = in.heads.at(kTask.name);
-    const at::Tensor& all = labels->second;
     if (all.dim() != 2 || all.size(1) <= kTask.column || all.size(0) != logits.size(0))
       throw std::invalid_argument(std::string("loss term '") + kTask.name + "': labels " + describe(all) +
                                   " do not match " + std::to_string(logits.size(0)) +
