@@ -3,10 +3,11 @@
 // overlaps the first, comes after it or comes before it
 // (libs/temporal/clip_pair.h), told from the two clips' features together.
 // order_vv pairs the video of both clips, order_aa their audio, order_va the
-// first clip's video with the second's audio. A pair's logits are the first
-// clip's order-head output in the first place plus the second clip's in the
-// second (pretext_tasks.h): a linear classifier over the concatenated pair
-// features. Each is the cross-entropy against the pairs' order classes, the
+// first clip's video with the second's audio. A pair's logit for a class is
+// the first clip's bias in the first place plus the second clip's in the
+// second, plus the dot product of their factors there (pretext_tasks.h): a
+// classifier over the concatenated pair features that can also compare the
+// two clips. Each is the cross-entropy against the pairs' order classes, the
 // mean over this process's pairs, and reports "<name>_accuracy" (chance 1/3).
 //
 //   heads = ["order_video", "order_audio"]
@@ -77,19 +78,22 @@ class OrderLoss final : public model::LossTerm {
                                            {s[2 * p + 1][kFirstSnippet], s[2 * p + 1][kEndSnippet]}));
     const int64_t as_first = kPairing.cross ? kFirstOther : kFirstSame;
     const int64_t as_second = kPairing.cross ? kSecondOther : kSecondSame;
-    const at::Tensor logits = first.slice(0, 0, clips, 2).select(1, as_first) +
-                              second.slice(0, 1, clips, 2).select(1, as_second);
+    // [pairs, 3, 1 + rank] each: a bias, then a factor, per class.
+    const at::Tensor a = first.slice(0, 0, clips, 2).select(1, as_first);
+    const at::Tensor b = second.slice(0, 1, clips, 2).select(1, as_second);
+    const at::Tensor logits =
+        a.select(2, 0) + b.select(2, 0) + (a.narrow(2, 1, kOrderRank) * b.narrow(2, 1, kOrderRank)).sum(2);
     return {logits, target.to(logits.device())};
   }
 
-  // A head's output as [B, places, classes].
+  // A head's output as [B, places, classes, 1 + rank].
   static at::Tensor places(const LossInputs& in, const char* head) {
     const at::Tensor& out = in.heads.at(head);
-    if (out.dim() != 2 || out.size(1) != kOrderPlaces * kOrderClasses)
+    if (out.dim() != 2 || out.size(1) != kOrderOutputs)
       throw std::invalid_argument(std::string("loss term '") + kPairing.name + "': head '" + head + "' gives " +
                                   std::to_string(out.dim() == 2 ? out.size(1) : -1) + " outputs a clip, not " +
-                                  std::to_string(kOrderPlaces * kOrderClasses));
-    return out.view({out.size(0), kOrderPlaces, kOrderClasses});
+                                  std::to_string(kOrderOutputs));
+    return out.view({out.size(0), kOrderPlaces, kOrderClasses, 1 + kOrderRank});
   }
 };
 

@@ -9,8 +9,8 @@
 //
 //   heads = ["speed_video", "speed_audio", "direction_video", "direction_audio", "order_video", "order_audio"]
 //
-// The order heads are the same with 4 x 3 outputs: a clip's part of a pair's
-// order logits in each place it can take (pretext_tasks.h).
+// The order heads are the same with 4 x 3 x 17 outputs: a clip's part of a
+// pair's order logits in each place it can take (pretext_tasks.h).
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -58,8 +58,8 @@ using SpeedVideo = TemporalHead<Encoder::kVideo, kSpeedClasses>;
 using SpeedAudio = TemporalHead<Encoder::kAudio, kSpeedClasses>;
 using DirectionVideo = TemporalHead<Encoder::kVideo, 2>;
 using DirectionAudio = TemporalHead<Encoder::kAudio, 2>;
-using OrderVideo = TemporalHead<Encoder::kVideo, kOrderPlaces * kOrderClasses>;
-using OrderAudio = TemporalHead<Encoder::kAudio, kOrderPlaces * kOrderClasses>;
+using OrderVideo = TemporalHead<Encoder::kVideo, kOrderOutputs>;
+using OrderAudio = TemporalHead<Encoder::kAudio, kOrderOutputs>;
 
 }  // namespace
 }  // namespace avflow::temporal

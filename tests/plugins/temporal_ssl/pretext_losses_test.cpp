@@ -120,15 +120,18 @@ TEST_CASE("order terms classify each pair from its first clip's and its second c
   LossInputs in;
   in.labels[kBatchLabels] =
       at::tensor({0, 0, 0, 0, 2, 0, 0, 0, 5, 6, 2, 0, 0, 4, 8, 0, 0, 0, 0, 1}, at::kLong).view({4, 5});
-  at::Tensor video = at::zeros({4, 4, 3}), audio = at::zeros({4, 4, 3});
-  video[0][0][1] = std::log(3.0);  // clip 0 as the first of a video pair: (0, ln 3, 0)
-  video[3][1][0] = std::log(4.0);  // clip 3 as the second of a video pair: (ln 4, 0, 0)
-  video[0][2][2] = std::log(2.0);  // clip 0 as the first of a video-audio pair: (0, 0, ln 2)
-  audio[1][1][0] = 5.0;            // clip 1's audio as the second of an audio pair: order_aa's, not order_va's
-  in.heads["order_video"] = video.view({4, 12});
-  in.heads["order_audio"] = audio.view({4, 12});
+  // [clip, place, class, a bias then 16 factors].
+  at::Tensor video = at::zeros({4, 4, 3, 17}), audio = at::zeros({4, 4, 3, 17});
+  video[0][0][1][0] = std::log(3.0) - 1;  // clip 0 as the first of a video pair: biases (0, ln 3 - 1, 0)
+  video[0][0][1][1] = 0.5;                // and a factor for class 1 that clip 1's meets: + 0.5 x 2
+  video[1][1][1][1] = 2.0;
+  video[3][1][0][0] = std::log(4.0);      // clip 3 as the second of a video pair: (ln 4, 0, 0)
+  video[0][2][2][0] = std::log(2.0);      // clip 0 as the first of a video-audio pair: (0, 0, ln 2)
+  audio[1][1][0][0] = 5.0;                // clip 1's audio as the second of an audio pair: order_aa's, not order_va's
+  in.heads["order_video"] = video.view({4, 204});
+  in.heads["order_audio"] = audio.view({4, 204});
 
-  // order_vv: logits (0, ln 3, 0) of class 1 -> ln 5/3; (ln 4, 0, 0) of class 2 -> ln 6.
+  // order_vv: logits (0, ln 3 - 1 + 0.5 x 2, 0) of class 1 -> ln 5/3; (ln 4, 0, 0) of class 2 -> ln 6.
   CHECK(term("order_vv").compute(in).item<double>() ==
         Approx((std::log(5.0 / 3.0) + std::log(6.0)) / 2).epsilon(1e-6));
   // order_va: (0, 0, ln 2) of class 1 -> ln 4; zeros of class 2 -> ln 3.
@@ -142,11 +145,11 @@ TEST_CASE("order terms classify each pair from its first clip's and its second c
   CHECK(term("order_aa").heads() == std::vector<std::string>{"order_audio"});
 
   LossInputs odd = in;
-  odd.heads["order_video"] = at::zeros({3, 12});
+  odd.heads["order_video"] = at::zeros({3, 204});
   odd.labels[kBatchLabels] = at::zeros({3, 5}, at::kLong);
   CHECK_THROWS_WITH(term("order_vv").compute(odd), Contains("pairs need an even batch"));
   const auto* head = temporal_ssl().extension<ModelHeadFactory>("order_audio");
   REQUIRE(head != nullptr);
   CHECK(head->make({.channels = 8, .embedding_dim = 16})->forward(torch::randn({2, 8, 6, 4})).sizes() ==
-        at::IntArrayRef{2, 12});
+        at::IntArrayRef{2, 204});
 }
