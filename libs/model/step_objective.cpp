@@ -9,10 +9,10 @@
 namespace avflow::model {
 namespace {
 
-std::string known_names(const Registry& registry, const char* kind) {
-  std::string known;
-  for (const auto* e : registry.extensions(kind)) known += (known.empty() ? "" : ", ") + e->name;
-  return known.empty() ? std::string("none") : known;
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? std::string("none") : out;
 }
 
 // Unknown or repeated names of one kind.
@@ -23,7 +23,7 @@ void check_names(const Registry& registry, const char* kind, const std::vector<s
       std::vector<std::string> known;
       for (const auto* e : registry.extensions(kind)) known.push_back(e->name);
       problems.push_back({param, "names no " + std::string(kind) + " '" + names[i] + "'" +
-                                     did_you_mean(names[i], known) + "; known: " + known_names(registry, kind) +
+                                     did_you_mean(names[i], known) + "; known: " + joined(known) +
                                      " (is its plugin loaded?)"});
     }
     for (size_t j = 0; j < i; ++j)
@@ -78,7 +78,6 @@ StepObjective resolve_objective(const Registry& registry, const ObjectiveNames& 
     o.terms.push_back({names.terms[i], term, names.weights[i]});
     for (const auto& head : term->heads()) read.push_back(head);
   }
-  if (o.terms.empty()) throw std::invalid_argument("loss_weights are all 0: a step needs a loss term of weight > 0");
   std::vector<std::string> built;
   for (const auto& name : names.heads)
     if (std::find(read.begin(), read.end(), name) != read.end()) built.push_back(name);

@@ -28,10 +28,13 @@ class PretextLoss final : public model::LossTerm {
  public:
   at::Tensor compute(const LossInputs& in) const override {
     const auto [logits, target] = logits_and_target(in);
+    require_known_classes(target);
     return at::cross_entropy_loss(logits, target);
   }
   std::vector<std::string> heads() const override { return {kTask.name}; }
   bool reads_labels() const override { return true; }
+  // After compute() on the same inputs (train_step's order), which has
+  // checked the labels' classes; no second read of them from the device.
   void observe(const LossInputs& in, StepValues& out) const override {
     const auto [logits, target] = logits_and_target(in);
     report_accuracy(kTask.name, logits, target, out);
@@ -45,14 +48,17 @@ class PretextLoss final : public model::LossTerm {
       throw std::invalid_argument(std::string("loss term '") + kTask.name + "': labels " + describe(all) +
                                   " do not match " + std::to_string(logits.size(0)) +
                                   " clips of temporal_transform's labels [B, " + std::to_string(kClipLabels) + "]");
-    at::Tensor target = all.select(1, kTask.column).to(logits.device(), at::kLong);
+    return {logits, all.select(1, kTask.column).to(logits.device(), at::kLong)};
+  }
+
+  // Reads the labels' range from the device (a wait on CUDA): once a step.
+  static void require_known_classes(const at::Tensor& target) {
     const int64_t highest = target.max().item<int64_t>(), lowest = target.min().item<int64_t>();
     if (lowest < 0 || highest >= kTask.classes)
       throw std::invalid_argument(std::string("loss term '") + kTask.name + "': a label of " +
                                   std::to_string(lowest < 0 ? lowest : highest) + " but head '" + kTask.name +
                                   "' tells " + std::to_string(kTask.classes) + " classes apart" +
                                   (kTask.column == kSpeedClass ? " (speeds of at most 4 entries)" : ""));
-    return {logits, std::move(target)};
   }
 
   static std::string describe(const at::Tensor& t) {
