@@ -20,6 +20,8 @@ struct ClipRequest {
   // view = -1: a training clip at a random position, no fixed crop.
   int view = -1;
   int clips = 1, crops = 1;
+  // Retrieval: a test file (a query) rather than a training file (the gallery).
+  bool query = false;
 };
 
 inline std::string describe(const ClipRequest& r) {

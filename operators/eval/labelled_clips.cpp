@@ -15,6 +15,9 @@
 // part = "test" emits every test file's views in file order: `clips` x
 // `crops` requests per file (10 x 3 for video, 10 x 1 for audio), each
 // naming its view, for clip_reader to cut and the classifier to average.
+// part = "retrieval" emits the same views of every training file (the
+// gallery) and then of every test file (the queries, marked `query`), for
+// the retrieval operator.
 // The split files are read in open(): a bad layout fails the run before any
 // item, with every problem at its file and line. Each request's item number
 // is its place in the stream, so the readers' random positions repeat.
@@ -35,7 +38,7 @@ namespace avflow::ops {
 using namespace avflow::datasets;
 
 enum class Dataset { kUcf101, kHmdb51, kEsc50 };
-enum class Part { kTrain, kTest };
+enum class Part { kTrain, kTest, kRetrieval };
 
 class LabelledClips final : public Operator {
  public:
@@ -46,8 +49,10 @@ class LabelledClips final : public Operator {
       "the data set's layout"};
   static inline const Param<std::string> kRoot{"root", kRequired, "the folder holding the layout's folders, or the videos' (ESC-50's) folder itself"};
   static inline const Param<int64_t> kSplit{"split", 1, Range{1, 5}, "UCF101 / HMDB51: split 1-3; ESC-50: test fold 1-5"};
-  static inline const EnumParam<Part> kPart{"part", Part::kTrain, {{"train", Part::kTrain}, {"test", Part::kTest}},
-                                            "train: the training files, shuffled; test: every view of the test files"};
+  static inline const EnumParam<Part> kPart{
+      "part", Part::kTrain, {{"train", Part::kTrain}, {"test", Part::kTest}, {"retrieval", Part::kRetrieval}},
+      "train: the training files, shuffled; test: every view of the test files; retrieval: every view of the "
+      "training files (the gallery), then of the test files (the queries)"};
   static inline const Param<int64_t> kEpochs{"epochs", 1, Range{1, 100000}, "train: passes over the files"};
   static inline const Param<int64_t> kClips{"clips", 10, Range{1, 1000}, "test: uniformly spaced clips per file"};
   static inline const Param<int64_t> kCrops{"crops", 3, Range{1, 3}, "test: crops per clip (3: left, center, right; 1: center)"};
@@ -79,8 +84,17 @@ class LabelledClips final : public Operator {
         set == Dataset::kUcf101   ? datasets::read_ucf101(folders.videos, folders.lists, split, options)
         : set == Dataset::kHmdb51 ? datasets::read_hmdb51(folders.videos, folders.lists, split, options)
                                   : datasets::read_esc50(folders.videos, split, options);
-    test_ = ctx.param(kPart) == Part::kTest;
-    files_ = test_ ? s.test : s.train;
+    const Part part = ctx.param(kPart);
+    test_ = part != Part::kTrain;
+    files_ = part == Part::kTest ? s.test : s.train;
+    gallery_files_ = 0;
+    if (part == Part::kRetrieval) {
+      if (s.test.empty())
+        throw std::runtime_error("the test part of " + dataset + " split " + std::to_string(split) + " in " +
+                                 root.string() + " is empty: retrieval has no queries");
+      gallery_files_ = files_.size();
+      files_.insert(files_.end(), s.test.begin(), s.test.end());
+    }
     if (files_.empty()) throw std::runtime_error("the " + kPart.name_of(ctx.param(kPart)) + " part of " + dataset + " split " +
                                                  std::to_string(split) + " in " + root.string() + " is empty");
     epochs_ = test_ ? 1 : ctx.param(kEpochs);
@@ -93,8 +107,10 @@ class LabelledClips final : public Operator {
     classes_ = s.classes;
     ctx.expect_items(per_epoch_ * static_cast<size_t>(epochs_));
     AVFLOW_LOG(info) << ctx.node() << ": " << dataset << " split " << split << ", " << s.classes.size() << " classes, "
-                     << files_.size() << " " << kPart.name_of(ctx.param(kPart)) << " files"
-                     << (test_ ? " x " + std::to_string(clips_ * crops_) + " views" : "");
+                     << (gallery_files_ > 0 ? std::to_string(gallery_files_) + " gallery (training) and " +
+                                                  std::to_string(files_.size() - gallery_files_) + " query (test)"
+                                            : std::to_string(files_.size()) + " " + kPart.name_of(part))
+                     << " files" << (test_ ? " x " + std::to_string(clips_ * crops_) + " views" : "");
   }
 
   void process(Context& ctx) override {
@@ -115,6 +131,7 @@ class LabelledClips final : public Operator {
       r.class_name = classes_[static_cast<size_t>(file.label)];
       r.clips = clips_;
       r.crops = crops_;
+      r.query = gallery_files_ > 0 && at / views >= gallery_files_;
     } else {
       const auto& file = files_[order_[at]];
       r.path = file.path.string();
@@ -136,7 +153,8 @@ class LabelledClips final : public Operator {
   std::vector<datasets::LabelledFile> files_;
   std::vector<std::string> classes_;
   std::vector<size_t> order_;
-  bool test_ = false;
+  bool test_ = false;          // views in file order (test and retrieval)
+  size_t gallery_files_ = 0;   // retrieval: files_[0, gallery_files_) are the gallery, the rest queries
   int64_t epochs_ = 1;
   int clips_ = 10, crops_ = 3;
   uint64_t seed_ = 0;

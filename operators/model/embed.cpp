@@ -31,8 +31,7 @@
 #include "engine/registry.h"
 #include "libs/device/device.h"
 #include "libs/media/snippet.h"
-#include "libs/model/classifier.h"
-#include "libs/model/torchvision_weights.h"
+#include "operators/model/encoder_source.h"
 #include "operators/model/snippet_embedding.h"
 
 namespace avflow::ops {
@@ -44,37 +43,17 @@ class Embed final : public Operator {
   static inline const In<Tensor> kInput{"input", "the snippet, prepared: float [3, T, H, W] (video) or [1, mels, frames]"};
   static inline const In<media::Snippet> kSnippet{"snippet", "the same item's snippet (title, show, m, time span)"};
   static inline const Out<SnippetEmbedding> kEmbedding{"embedding", "its pooled embedding [d] with title, show, m, span"};
-  static inline const Param<std::string> kEncoder{
-      "encoder", "", "avflow's exported encoder (video_encoder.pt / audio_encoder.pt, sizes from encoder_options.txt)"};
-  static inline const Param<std::string> kInit{
-      "init", "", "or a torchvision state dict (.pt or .safetensors; avflow export's, or r2plus1d_18 / resnet18 weights)"};
-  static inline const Param<std::string> kModality{"modality", "video", Choices{"video", "audio"},
-                                                   "video: the encoder f; audio: the encoder g"};
-  static inline const Param<int64_t> kWidth{"width", 64, Range{1, 1024},
-                                            "with init: the encoder's width (torchvision's: 64)"};
-  static inline const Param<int64_t> kBlocks{"blocks", 2, Range{1, 8}, "with init: blocks per stage (18 layers: 2)"};
   static inline const Param<std::string> kDevice = device::device_param();
-  AVFLOW_CONTRACT(kInput, kSnippet, kEmbedding, kEncoder, kInit, kModality, kWidth, kBlocks, kDevice,
-                  exactly_one_of(kEncoder, kInit));
+  AVFLOW_CONTRACT(kInput, kSnippet, kEmbedding, EncoderSource::kEncoder, EncoderSource::kInit,
+                  EncoderSource::kModality, EncoderSource::kWidth, EncoderSource::kBlocks, kDevice,
+                  exactly_one_of(EncoderSource::kEncoder, EncoderSource::kInit));
 
   void open(Context& ctx) override {
     device_ = device::resolve_device(ctx.param(kDevice));
-    const std::string modality = ctx.param(kModality), encoder = ctx.param(kEncoder), init = ctx.param(kInit);
-    std::string loaded = "encoder " + encoder;
-    if (!encoder.empty()) {
-      model_ = load_encoder_only(modality, encoder);
-    } else {
-      ClassifierOptions options;
-      options.modality = modality;
-      options.classes = 1;  // the head is not used
-      options.encoder = {.width = ctx.param(kWidth), .blocks = std::vector<int64_t>(4, ctx.param(kBlocks))};
-      model_ = Classifier(options);
-      loaded = init_encoder_from_file(model_->encoder(), modality == "video" ? EncoderKind::kVideo : EncoderKind::kAudio,
-                                      options.encoder, init);
-    }
+    std::string loaded;
+    model_ = EncoderSource::load(ctx, 0, loaded);
     model_->to(device_);
-    model_->eval();
-    AVFLOW_LOG(info) << ctx.node() << ": " << modality << " " << loaded << " on " << device_.str();
+    AVFLOW_LOG(info) << ctx.node() << ": " << ctx.param(EncoderSource::kModality) << " " << loaded << " on " << device_.str();
   }
 
   void process(Context& ctx) override {

@@ -1,6 +1,8 @@
 // scripts/eval.sh on demo data sets: a tiny classifier fine-tuned from
 // scratch and tested with multi-view testing beats chance by a clear margin
-// (5 classes: chance is 0.2), and the reports land in the run directory.
+// (5 classes: chance is 0.2), and the reports land in the run directory;
+// retrieval on the same sets reports recall at k.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <regex>
@@ -75,4 +77,35 @@ TEST_CASE("a tiny fine-tune on demo UCF101 and ESC-50 beats chance, and writes i
   const auto unknown = run_process({"/bin/bash", script, "kinetics"});
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Contains("unknown data set 'kinetics'"));
+}
+
+TEST_CASE("eval.sh --retrieval embeds demo UCF101's training and test videos and reports recall at k",
+          "[cli][eval][retrieval]") {
+  TempDir dir;
+  const auto made = run_avflow({"demo-datasets", dir.path() + "/data", "--classes", "5", "--clips", "6"});
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const std::string script = std::string(AVFLOW_SOURCE_DIR) + "/scripts/eval.sh", runs = dir.path() + "/runs";
+  const auto run = run_process({"/bin/bash", script, "ucf101", "--retrieval", "--scratch", "--root",
+                                dir.path() + "/data/ucf101", "--runs", runs, "--test-set", "retrieval.width=4",
+                                "--test-set", "retrieval.blocks=1", "--test-set", "reader.frames=8", "--test-set",
+                                "reader.short_side=72", "--test-set", "reader.test_crop=64", "--", "--progress", "never"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // 2 test and 4 training videos per class, 10 clips each.
+  CHECK_THAT(run.err, Contains("over 10 queries against 20 gallery files (300 views)"));
+  CHECK_THAT(run.err, Contains("random weights (seed 0)"));
+  const std::string table = slurp(runs + "/ucf101/retrieval.md");
+  INFO(table);
+  std::smatch m;
+  REQUIRE(std::regex_search(table, m, std::regex(R"(\| 1 \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \| 10 \| 20 \|)")));
+  for (int i = 1; i < 4; ++i) CHECK(std::stod(m[i]) <= std::stod(m[i + 1]));  // recall grows with k
+  CHECK(std::stod(m[4]) == 1.0);  // 20 neighbours: the whole gallery, every class in it
+  // Every query's 20 neighbours, nearest first.
+  const std::string neighbours = slurp(runs + "/ucf101/split1/retrieval/neighbours.csv");
+  CHECK(std::count(neighbours.begin(), neighbours.end(), '\n') == 1 + 10 * 20);
+
+  const auto audio = run_process({"/bin/bash", script, "esc50", "--retrieval"});
+  CHECK(audio.exit_code == 2);
+  CHECK_THAT(audio.err, Contains("--retrieval is the video protocol"));
 }
