@@ -104,6 +104,7 @@ std::string list_operators(const Registry& registry) {
       std::snprintf(line, sizeof line, "  %-20s %s%s\n", e->name.c_str(), e->doc.c_str(),
                     e->origin == "built-in" ? "" : ("  [" + e->origin + "]").c_str());
       out += line;
+      for (const auto& detail : e->details) out += std::string(25, ' ') + detail + "\n";
     }
   }
   return out;
@@ -148,7 +149,11 @@ std::string operators_markdown(const Registry& registry) {
   }
   for (const auto& kind : registry.extension_kinds()) {
     os << "## Extensions: " << kind << "\n\n| name | doc |\n|---|---|\n";
-    for (const ExtensionInfo* e : registry.extensions(kind)) os << "| `" << e->name << "` | " << e->doc << " |\n";
+    for (const ExtensionInfo* e : registry.extensions(kind)) {
+      os << "| `" << e->name << "` | " << e->doc;
+      for (const auto& detail : e->details) os << "<br>" << detail;
+      os << " |\n";
+    }
     os << "\n";
   }
   return os.str();

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 #include <typeindex>
 
 namespace avflow {
@@ -26,6 +27,10 @@ struct ExtensionInfo {
   std::string origin;  // "built-in" or the plugin library's path
   std::shared_ptr<const void> object;
   std::type_index type = typeid(void);  // the object's C++ type, checked on lookup
+  // Lines `avflow ops` and the docs print under it: what the interface says
+  // of the object through extension_details() (a loss term's settings), if
+  // it says anything.
+  std::vector<std::string> details;
 };
 
 }  // namespace avflow

@@ -32,8 +32,9 @@ class Registrar {
   template <class T>
   void add_extension(const std::string& kind, const std::string& name, const std::string& doc,
                      std::shared_ptr<const T> object) {
-    staged_extensions_.push_back(
-        ExtensionInfo{kind, name, doc, origin_, std::move(object), std::type_index(typeid(T))});
+    ExtensionInfo info{kind, name, doc, origin_, object, std::type_index(typeid(T)), {}};
+    if constexpr (requires(const T& t) { t.extension_details(); }) info.details = object->extension_details();
+    staged_extensions_.push_back(std::move(info));
   }
 
   const std::string& origin() const { return origin_; }

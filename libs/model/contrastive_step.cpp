@@ -37,10 +37,12 @@ Embeddings forward_with_heads(AvModel& model, HeadSet heads, const at::Tensor& c
 // The weighted sum of the terms; a weight of 1 multiplies nothing, so Eq. 1
 // alone is computed exactly as contrastive_loss computes it. With several
 // terms or heads, `values` gets each term's value and what it observes.
-at::Tensor objective_loss(const StepObjective& objective, const LossInputs& in, StepValues& values) {
+at::Tensor objective_loss(const StepObjective& objective, LossInputs& in, StepValues& values) {
   const bool report = objective.terms.size() > 1 || objective.has_heads();
   at::Tensor total;
   for (const auto& t : objective.terms) {
+    in.settings = &t.settings;
+    in.state = t.state.get();
     at::Tensor part = t.term->compute(in);
     if (report) values["loss_" + t.name] = part.detach().to(at::kFloat);
     t.term->observe(in, values);
@@ -48,6 +50,17 @@ at::Tensor objective_loss(const StepObjective& objective, const LossInputs& in, 
     total = total.defined() ? total + part : part;
   }
   return total;
+}
+
+// The terms' states take in this step (after backward: the queues the loss
+// read are still as it read them).
+void update_term_states(const StepObjective& objective, LossInputs& in) {
+  for (const auto& t : objective.terms) {
+    if (!t.state) continue;
+    in.settings = &t.settings;
+    in.state = t.state.get();
+    t.term->update(in);
+  }
 }
 
 // Each rank's values (means over its rows) weighted by its share of the
@@ -112,6 +125,7 @@ LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optim
     in.audio = z.audio;
     const at::Tensor loss = objective_loss(objective, in, result.values);
     loss.backward();
+    update_term_states(objective, in);
     result.grad_norm = gradient_norm(model, objective);
     result.loss = loss.detach();
     result.batch = clips.size(0);
@@ -127,6 +141,7 @@ LaunchedStep launch_training_step(AvModel& model, torch::optim::Optimizer& optim
     const double share = static_cast<double>(own.count) / static_cast<double>(result.batch);
     const at::Tensor loss = objective_loss(objective, in, result.values) * share;
     loss.backward();
+    update_term_states(objective, in);
     sum_over_ranks(result.values, share, *group);
     group->all_reduce_gradients(*model);
     if (objective.has_heads()) group->all_reduce_gradients(*heads);

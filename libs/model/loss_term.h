@@ -13,8 +13,12 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
 
+#include <iomanip>
 #include <map>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,6 +36,24 @@ inline constexpr const char* kBatchLabels = "labels";
 // Numbers of one step by name, 0-dim float tensors without gradient.
 using StepValues = std::map<std::string, at::Tensor>;
 
+// A number a term reads, declared once with its default, range and doc:
+// train_step's `loss_settings` sets it ("term.name=value"), `avflow check`
+// refuses unknown names and values out of range, `avflow ops` lists it.
+struct TermSetting {
+  std::string name;
+  double value = 0;  // the default
+  double min = 0, max = 0;
+  std::string doc;
+};
+// A term's settings, every declared one: the default or the graph's value.
+using TermSettings = std::map<std::string, double>;
+
+// What a term's state is built for.
+struct TermShape {
+  int64_t embedding_dim = 0;  // d of z_v and z_a
+  int64_t batch = 0;          // B, clips per step over all ranks; 0: not known before the first step
+};
+
 // What a term sees of one step. Embeddings are float32.
 struct LossInputs {
   // z_v and z_a [B, d] of the whole batch: in a distributed step, every
@@ -44,6 +66,10 @@ struct LossInputs {
   std::map<std::string, at::Tensor> heads;
   Labels labels;
   ContrastiveLossOptions similarity;  // the trainer's normalize and tau
+  // The computing term's own settings (every declared one) and state (null
+  // when it keeps none); the step sets both for each term.
+  const TermSettings* settings = nullptr;
+  torch::nn::Module* state = nullptr;
 };
 
 class LossTerm {
@@ -65,6 +91,37 @@ class LossTerm {
   // pretext task's accuracy): train_step reports them in its rows, over the
   // global batch when distributed (each rank's weighted by its share).
   virtual void observe(const LossInputs& in, StepValues& out) const {}
+  // The numbers it reads from in.settings (tau, a queue's size...).
+  virtual std::vector<TermSetting> settings() const { return {}; }
+  // State it keeps from step to step (a queue of past embeddings), as a
+  // module whose buffers checkpoints hold beside the heads' weights (and
+  // whose parameters, if any, train with them); null: none. Built once per
+  // run on the CPU; throws std::invalid_argument for settings that cannot
+  // work with the shape (a queue smaller than the batch).
+  virtual std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& settings) const {
+    return nullptr;
+  }
+  // After the step's backward pass, before the optimiser's update: brings
+  // in.state up to date with this step (enqueues its embeddings). In a
+  // distributed step in.video and in.audio hold every rank's rows, so every
+  // rank's state stays the same.
+  virtual void update(const LossInputs& in) const {}
+
+  // What `avflow ops` prints under the term: one line per setting.
+  std::vector<std::string> extension_details() const {
+    std::vector<std::string> lines;
+    for (const auto& s : settings())
+      lines.push_back("setting " + s.name + " = " + number_text(s.value) + " in [" + number_text(s.min) + ", " +
+                      number_text(s.max) + "]: " + s.doc);
+    return lines;
+  }
+
+ private:
+  static std::string number_text(double v) {
+    std::ostringstream out;
+    out << std::setprecision(10) << v;
+    return out.str();
+  }
 };
 
 }  // namespace avflow::model

@@ -15,6 +15,7 @@
 //   heads = []                   # extra model heads by name (extension kind model_head)
 //   loss_terms = ["contrastive"] # the loss: these terms (extension kind loss_term) ...
 //   loss_weights = [1.0]         # ... times these weights, summed
+//   loss_settings = []           # the terms' own settings: ["contrastive_vv.queue_size=4096"]
 //   init = ["r2plus1d_18_kinetics.pth"]  # torchvision weights to start f (and/or g) from
 //
 // Checkpoints go to the graph's folder ([graph] checkpoints = "runs/tv/checkpoints");
@@ -129,6 +130,10 @@ class TrainStep final : public Operator {
       "the loss: a weighted sum of these terms (extension kind loss_term; contrastive: Eq. 1)"};
   static inline const Param<std::vector<double>> kLossWeights{
       "loss_weights", std::vector<double>{1.0}, "one weight per loss term"};
+  static inline const Param<std::vector<std::string>> kLossSettings{
+      "loss_settings", std::vector<std::string>{},
+      "the loss terms' own settings, \"term.setting=value\" each (e.g. contrastive_vv.queue_size=4096); the "
+      "others keep their defaults (avflow ops lists each term's)"};
   // The schedule.
   static inline const Param<int64_t> kStepsPerEpoch{"steps_per_epoch", 0, Range{0, int64_t{1} << 40},
                                                     "optimiser steps in one epoch; 0: the sampler's (its epoch over its batch size)"};
@@ -173,7 +178,7 @@ class TrainStep final : public Operator {
       "distributed_timeout", 1800.0, Range{1.0, 86400.0},
       "seconds to wait for the other ranks, to join and in every collective, before failing"};
   AVFLOW_CONTRACT(kVideo, kAudio, kLabels, kMetrics, kModel, kVideoWidth, kAudioWidth, kBlocks, kDim, kSeed, kInit, kNormalize, kTau,
-                  kLossGroup, kBatchNorm, kHeads, kLossTerms, kLossWeights, kStepsPerEpoch, kSchedule, kEvery, kKeep,
+                  kLossGroup, kBatchNorm, kHeads, kLossTerms, kLossWeights, kLossSettings, kStepsPerEpoch, kSchedule, kEvery, kKeep,
                   kSnapshotEvery, kDevice, kThreads, kPrecision, kOverlap, kMemoryFormat, kDistributed,
                   kDistributedTimeout, kHoldsInputs, ParamsCheck{&TrainStep::check},
                   rule("loss_group is 0 or at least 2", &TrainStep::loss_group_valid),
@@ -192,8 +197,9 @@ class TrainStep final : public Operator {
 
   // The heads and loss terms are looked up in the registry (plugins too).
   static std::vector<ParamProblem> check(const ParamSet& p, const Registry& registry) {
-    return objective_problems(registry, objective_names(p), kHeads.spec.name, kLossTerms.spec.name,
-                              kLossWeights.spec.name);
+    return objective_problems(registry, objective_names(p),
+                              {.heads = kHeads.spec.name, .terms = kLossTerms.spec.name,
+                               .weights = kLossWeights.spec.name, .settings = kLossSettings.spec.name});
   }
 
   void open(Context& ctx) override {
@@ -229,7 +235,8 @@ class TrainStep final : public Operator {
     staging_.emplace(device_);
     objective_ = resolve_objective(Registry::global(), objective_names(ctx.params()), o,
                                    {.normalize = ctx.param(kNormalize), .tau = ctx.param(kTau),
-                                    .group = ctx.param(kLossGroup)});
+                                    .group = ctx.param(kLossGroup)},
+                                   global_batch(ctx));
     check_loss_groups(ctx);
     check_labels_input(ctx);
     if (ctx.param(kBatchNorm) == NormScope::kLossGroup) {
@@ -354,6 +361,12 @@ class TrainStep final : public Operator {
                              "; a sampler feeding a trainer must resume with it (resumes = true)");
   }
 
+  // Clips per step over all ranks, when the sampler upstream says; 0 if not.
+  int64_t global_batch(const Context& ctx) const {
+    const auto rows = ctx.published("rank_batch_size");
+    return rows ? *rows * (group_ ? group_->world_size() : 1) : 0;
+  }
+
   // The loss groups must cut every batch evenly, and, with batch norm per
   // group, each process's share; and no title may straddle two groups.
   void check_loss_groups(const Context& ctx) const {
@@ -462,7 +475,8 @@ class TrainStep final : public Operator {
   bool writes_checkpoints() const { return !group_ || group_->rank() == 0; }
 
   static ObjectiveNames objective_names(const ParamSet& p) {
-    return {.heads = p.get(kHeads), .terms = p.get(kLossTerms), .weights = p.get(kLossWeights)};
+    return {.heads = p.get(kHeads), .terms = p.get(kLossTerms), .weights = p.get(kLossWeights),
+            .settings = p.get(kLossSettings)};
   }
   // Saved and restored beside the model when there are any.
   torch::nn::Module* heads() { return objective_.has_heads() ? objective_.heads.get() : nullptr; }

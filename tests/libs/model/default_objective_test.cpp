@@ -45,7 +45,7 @@ TEST_CASE("The default objective is Eq. 1 exactly", "[model][objective]") {
 
   Trained now = fresh();
   {
-    const ObjectiveNames names{.heads = {}, .terms = {"contrastive"}, .weights = {1.0}};
+    const ObjectiveNames names{.heads = {}, .terms = {"contrastive"}, .weights = {1.0}, .settings = {}};
     const StepObjective objective =
         resolve_objective(Registry::global(), names, test::tiny_model_options(), similarity);
     MultiTensorAdam adam(now.model->parameters(), torch::optim::AdamOptions(1e-3));

@@ -28,7 +28,7 @@ Trainer trainer(const Registry& registry, uint64_t seed) {
   Trainer t;
   t.model = AvModel(test::tiny_model_options());
   const ObjectiveNames names{.heads = {"test_pool"}, .terms = {"test_contrastive", "test_head_square"},
-                             .weights = {1.0, 0.5}};
+                             .weights = {1.0, 0.5}, .settings = {}};
   t.objective = resolve_objective(registry, names, test::tiny_model_options(), {});
   std::vector<at::Tensor> params = t.model->parameters();
   for (const auto& p : t.objective.heads->parameters()) params.push_back(p);
@@ -71,7 +71,7 @@ TEST_CASE("A weight of 0 removes its term and the head only it reads, exactly", 
   Registry registry;
   test::add_test_extensions(registry);
   const ObjectiveNames names{.heads = {"test_pool"}, .terms = {"test_contrastive", "test_head_square"},
-                             .weights = {1.0, 0.0}};
+                             .weights = {1.0, 0.0}, .settings = {}};
   const StepObjective o = resolve_objective(registry, names, test::tiny_model_options(), {});
   REQUIRE(o.terms.size() == 1);
   CHECK(o.terms[0].name == "test_contrastive");

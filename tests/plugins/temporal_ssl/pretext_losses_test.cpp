@@ -6,34 +6,18 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "engine/plugin_loader.h"
-#include "engine/registry.h"
 #include "libs/model/loss_term.h"
 #include "libs/model/model_head.h"
 #include "libs/temporal/clip_labels.h"
+#include "tests/plugins/temporal_ssl/temporal_ssl_registry.h"
 
 using namespace avflow;
 using namespace avflow::model;
+using avflow::test::temporal_ssl;
+using avflow::test::term;
 using Catch::Matchers::Contains;
 
 namespace {
-
-const Registry& temporal_ssl() {
-  static Registry* registry = [] {
-    auto* r = new Registry;
-    static PluginLoader loader(*r);
-    const std::string path = AVFLOW_BINARY_DIR "/plugins/libtemporal_ssl.so";
-    loader.load_file(path, {path});
-    return r;
-  }();
-  return *registry;
-}
-
-const LossTerm& term(const std::string& name) {
-  const auto* t = temporal_ssl().extension<LossTerm>(name);
-  REQUIRE(t != nullptr);
-  return *t;
-}
 
 // Two clips' labels: speed classes 1 and 2, video forwards then reversed,
 // audio reversed then forwards.
