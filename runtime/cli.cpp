@@ -32,6 +32,7 @@ const std::map<std::string, std::set<std::string>> kFlags = {
     {"--metrics", {"run"}},
     {"--resume", {"run"}},
     {"--markdown", {"ops"}},
+    {"--motion-only", {"demo-datasets"}},
 };
 
 bool accepts(const std::set<std::string>& cmds, const std::string& command) {
@@ -332,6 +333,8 @@ Options:
   --classes N    classes, 2 to 12 (default 5)
   --clips N      video clips per class (default 6); ESC-50: N / 5 per fold
   --seconds X    length of every video clip (default 2.0)
+  --motion-only  every video clip takes the hue and tone of a class drawn at
+                 random: only the direction of its drift tells its class
 )";
   if (command == "launch")
     return R"(avflow launch --nproc N [--master-port P] -- COMMAND [ARGS]...

@@ -15,6 +15,7 @@ int demo_datasets_command(const Args& args) {
   o.classes = static_cast<int>(numeric_option(args, "--classes", o.classes, 2, 12, true));
   o.clips_per_class = static_cast<int>(numeric_option(args, "--clips", o.clips_per_class, 1, 1000, true));
   o.seconds = numeric_option(args, "--seconds", o.seconds, 0.2, 60, false);
+  o.motion_only = args.flag("--motion-only");
   const std::filesystem::path out = args.positional[0];
   try {
     for (const char* name : {"ucf101", "hmdb51", "esc50"}) {

@@ -36,7 +36,7 @@ uint32_t mix(uint64_t v) {
 
 }  // namespace
 
-DemoClip DemoClip::draw(int label, int classes, uint64_t seed) {
+DemoClip DemoClip::draw(int label, int classes, uint64_t seed, bool motion_only) {
   std::mt19937_64 rng(seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(label) + 1);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   DemoClip c;
@@ -49,6 +49,7 @@ DemoClip DemoClip::draw(int label, int classes, uint64_t seed) {
   c.backdrop = 25 + 40 * u(rng);
   c.noise = 3 + 8 * u(rng);
   c.loudness = 0.15 + 0.25 * u(rng);
+  c.look = motion_only ? static_cast<int>(u(rng) * classes) % classes : label;
   return c;
 }
 
@@ -56,7 +57,7 @@ std::vector<uint8_t> render_demo_frame(const DemoClip& clip, int64_t k) {
   const int w = kDemoClipWidth, h = kDemoClipHeight;
   std::vector<uint8_t> rgb(static_cast<size_t>(w) * h * 3);
   double colour[3];
-  hue_rgb(static_cast<double>(clip.label) / clip.classes, colour);
+  hue_rgb(static_cast<double>(clip.look) / clip.classes, colour);
   // The class's direction; one crossing of the frame in about 2 s.
   const double angle = 2 * kPi * clip.label / clip.classes;
   const double t = static_cast<double>(k) / kDemoClipFps;
@@ -78,8 +79,8 @@ std::vector<uint8_t> render_demo_frame(const DemoClip& clip, int64_t k) {
 
 std::vector<float> render_demo_audio(const DemoClip& clip, int64_t first, int64_t count, int rate) {
   // Two octaves of pitches from 220 Hz; pulses from 2 to 6 per second.
-  const double pitch = 220.0 * std::pow(4.0, static_cast<double>(clip.label) / clip.classes);
-  const double pulses = 2.0 + 4.0 * clip.label / clip.classes;
+  const double pitch = 220.0 * std::pow(4.0, static_cast<double>(clip.look) / clip.classes);
+  const double pulses = 2.0 + 4.0 * clip.look / clip.classes;
   std::vector<float> out(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) {
     const double t = static_cast<double>(first + i) / rate;

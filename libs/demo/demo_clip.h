@@ -9,6 +9,10 @@ namespace avflow::demo {
 
 struct DemoClip {
   int label = 0, classes = 2;
+  // The class whose hue, tint, pitch and pulse the clip takes: its own label,
+  // or (motion only) another drawn per clip, so that only the direction of
+  // its drift tells its class.
+  int look = 0;
   // Drawn from the clip seed.
   double x0 = 0, y0 = 0;      // start of the square's centre, in [0, 1)
   double size = 40;           // square side, pixels
@@ -17,7 +21,7 @@ struct DemoClip {
   double loudness = 0.3;      // tone amplitude
   uint64_t seed = 0;
 
-  static DemoClip draw(int label, int classes, uint64_t seed);
+  static DemoClip draw(int label, int classes, uint64_t seed, bool motion_only = false);
 };
 
 inline constexpr int kDemoClipWidth = 160, kDemoClipHeight = 120, kDemoClipFps = 25;

@@ -118,7 +118,7 @@ int write_demo_ucf101(const fs::path& out, const DemoDatasetOptions& o) {
     for (int g = 1; g <= o.clips_per_class; ++g) {
       char name[128];
       std::snprintf(name, sizeof name, "%s/v_%s_g%02d_c01.avi", classes[k].c_str(), classes[k].c_str(), g);
-      write_avi(out / "UCF-101" / name, DemoClip::draw(k, o.classes, clip_seed(o, 1, k, g)), o.seconds);
+      write_avi(out / "UCF-101" / name, DemoClip::draw(k, o.classes, clip_seed(o, 1, k, g), o.motion_only), o.seconds);
       ++written;
       for (int split = 1; split <= 3; ++split) {
         if ((g - 1) % 3 == split - 1) test[split - 1] += std::string(name) + "\r\n";
@@ -143,7 +143,7 @@ int write_demo_hmdb51(const fs::path& out, const DemoDatasetOptions& o) {
     std::string marks[3];
     for (int i = 0; i < o.clips_per_class; ++i) {
       const std::string name = classes[k] + "_" + std::to_string(i) + ".avi";
-      write_avi(out / "hmdb51_org" / classes[k] / name, DemoClip::draw(k, o.classes, clip_seed(o, 2, k, i)), o.seconds);
+      write_avi(out / "hmdb51_org" / classes[k] / name, DemoClip::draw(k, o.classes, clip_seed(o, 2, k, i), o.motion_only), o.seconds);
       ++written;
       for (int split = 1; split <= 3; ++split) marks[split - 1] += name + (i % 3 == split - 1 ? " 2 \n" : " 1 \n");
     }

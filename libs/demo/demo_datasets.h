@@ -31,6 +31,10 @@ struct DemoDatasetOptions {
   int classes = 5;           // 2 to 12
   int clips_per_class = 6;   // video clips per class (UCF101 groups, HMDB51 clips)
   double seconds = 2.0;      // per video clip
+  // Every clip's look and sound drawn from a random class, so that only the
+  // direction of the square's drift tells a class: a test of whether an
+  // encoder sees motion, not colour (video sets only; ESC-50 keeps its tones).
+  bool motion_only = false;
 };
 
 // Class names in each data set's style: "DriftRed" (UCF101), "drift_red"

@@ -6,7 +6,10 @@
 //
 // - a queue of past embeddings per modality (queue_size, checkpointed with
 //   the model): its entries are further candidates, and the `neighbours`
-//   entries nearest to an anchor's positive are further positives;
+//   entries nearest to the anchor are further positives (contrastive_vv:
+//   nearest to the anchor's own video; contrastive_va, whose anchors meet
+//   the other modality's queue: nearest to the anchor's own clip in that
+//   modality, when that clip is its positive);
 // - temporally transformed clips as negatives (transformed_negatives = 1):
 //   a clip's own audio played the other way from its video, or the pair's
 //   other clip at another speed or direction, is a negative instead of the
@@ -47,7 +50,7 @@ std::vector<TermSetting> contrastive_settings() {
   return {{kTau, 0.1, 1e-3, 10.0, "temperature: scores are cosine similarities divided by it"},
           {kQueueSize, 8192, 0, 1 << 22,
            "past embeddings kept per modality (0: no queue); at least the batch: a step's embeddings go in together"},
-          {kNeighbours, 5, 0, 1024, "queue entries nearest to an anchor's positive that count as positives too"},
+          {kNeighbours, 5, 0, 1024, "queue entries nearest to the anchor that count as positives too"},
           {kTransformedNegatives, 1, 0, 1,
            "1: a clip whose playback differs from the anchor's (speed, direction) is a negative, not its positive"}};
 }
@@ -62,19 +65,29 @@ class QueuesImpl : public torch::nn::Module {
   EmbeddingQueue video{nullptr}, audio{nullptr};
 };
 
+// At open when the batch is known there, else at the first step.
+void require_fit(const char* term, int64_t size, int64_t batch) {
+  if (batch <= size) return;
+  throw std::invalid_argument(std::string("loss_settings: ") + term + ".queue_size = " + std::to_string(size) +
+                              " is smaller than the batch of " + std::to_string(batch) +
+                              " clips, whose embeddings go into the queue together; give it at least " +
+                              std::to_string(batch) + ", or 0 for no queue");
+}
+
 std::shared_ptr<torch::nn::Module> make_queues(const char* term, const TermShape& shape, const TermSettings& s,
                                                bool audio) {
   const auto size = static_cast<int64_t>(s.at(kQueueSize));
   if (size == 0) return nullptr;
-  if (shape.batch > size)
-    throw std::invalid_argument(std::string("loss_settings: ") + term + ".queue_size = " + std::to_string(size) +
-                                " is smaller than the batch of " + std::to_string(shape.batch) +
-                                " clips, whose embeddings go into the queue together; give it at least " +
-                                std::to_string(shape.batch) + ", or 0 for no queue");
+  require_fit(term, size, shape.batch);
   return std::make_shared<QueuesImpl>(size, shape.embedding_dim, audio);
 }
 
 QueuesImpl* queues_of(const LossInputs& in) { return in.state ? dynamic_cast<QueuesImpl*>(in.state) : nullptr; }
+
+void push(const char* term, EmbeddingQueue queue, const at::Tensor& rows) {
+  require_fit(term, queue->size(), rows.size(0));
+  queue->push(rows);
+}
 
 at::Tensor unit(const at::Tensor& x) { return x / x.norm(2, 1, true).clamp_min(1e-12); }
 
@@ -86,10 +99,11 @@ std::pair<int64_t, int64_t> own_rows(const LossInputs& in) {
 // One direction of the loss: own anchors against `others` [B, d] (the
 // batch), whose row positive_row[i] is anchor i's positive where is_positive
 // [n] says so and a negative otherwise; a queue's entries are candidates,
-// and the `neighbours` nearest to each held positive are positives too.
+// and the `neighbours` nearest to keys[i] are positives too where
+// key_held[i] says so.
 at::Tensor one_way(const at::Tensor& anchors, const at::Tensor& others, const at::Tensor& positive_row,
-                   const at::Tensor& is_positive, const at::Tensor& self_row, EmbeddingQueue queue,
-                   const TermSettings& s) {
+                   const at::Tensor& is_positive, const at::Tensor& self_row, const at::Tensor& keys,
+                   const at::Tensor& key_held, EmbeddingQueue queue, const TermSettings& s) {
   const int64_t n = anchors.size(0), b = others.size(0);
   at::Tensor scores = at::matmul(anchors, others.t());
   const at::Tensor columns = at::arange(b, positive_row.options()).unsqueeze(0);
@@ -98,9 +112,8 @@ at::Tensor one_way(const at::Tensor& anchors, const at::Tensor& others, const at
   at::Tensor candidate = self_row.defined() ? columns.ne(self_row.unsqueeze(1)) : at::ones_like(positive);
   if (queue) {
     const at::Tensor bank = queue->values(), filled = queue->filled();
-    const at::Tensor keys = others.index_select(0, positive_row);
     const at::Tensor near =
-        nearest_filled(keys.detach(), bank, filled, static_cast<int64_t>(s.at(kNeighbours))) & is_positive.unsqueeze(1);
+        nearest_filled(keys.detach(), bank, filled, static_cast<int64_t>(s.at(kNeighbours))) & key_held.unsqueeze(1);
     scores = at::cat({scores, at::matmul(anchors, bank.t())}, 1);
     positive = at::cat({positive, near}, 1);
     candidate = at::cat({candidate, (filled > 0).unsqueeze(0).expand({n, bank.size(0)})}, 1);
@@ -132,10 +145,12 @@ class VideoAudioContrast final : public model::LossTerm {
                     .eq(label_column(in, "contrastive_va", kAudioReversed, n, v.device()));
     QueuesImpl* q = queues_of(in);
     const at::Tensor none;
-    const at::Tensor to_audio = one_way(v.index_select(0, rows), a, rows, matched, none,
-                                        q ? q->audio : EmbeddingQueue(nullptr), s);
-    const at::Tensor to_video = one_way(a.index_select(0, rows), v, rows, matched, none,
-                                        q ? q->video : EmbeddingQueue(nullptr), s);
+    const at::Tensor own_v = v.index_select(0, rows), own_a = a.index_select(0, rows);
+    // Neighbours in the audio queue of the clip's own audio, when it is the positive; and alike.
+    const at::Tensor to_audio =
+        one_way(own_v, a, rows, matched, none, own_a, matched, q ? q->audio : EmbeddingQueue(nullptr), s);
+    const at::Tensor to_video =
+        one_way(own_a, v, rows, matched, none, own_v, matched, q ? q->video : EmbeddingQueue(nullptr), s);
     return (to_audio + to_video) / 2;
   }
   bool reads_labels() const override { return true; }
@@ -145,8 +160,8 @@ class VideoAudioContrast final : public model::LossTerm {
   }
   void update(const LossInputs& in) const override {
     if (QueuesImpl* q = queues_of(in)) {
-      q->video->push(in.video);
-      q->audio->push(in.audio);
+      push("contrastive_va", q->video, in.video);
+      push("contrastive_va", q->audio, in.audio);
     }
   }
 };
@@ -172,7 +187,10 @@ class VideoVideoContrast final : public model::LossTerm {
       matched = speed.eq(speed.index_select(0, local_partner)) & reversed.eq(reversed.index_select(0, local_partner));
     }
     QueuesImpl* q = queues_of(in);
-    return one_way(v.index_select(0, rows), v, partner, matched, rows, q ? q->video : EmbeddingQueue(nullptr), s);
+    const at::Tensor anchors = v.index_select(0, rows);
+    // Neighbours of the anchor itself: also for one whose partner plays differently.
+    return one_way(anchors, v, partner, matched, rows, anchors, at::ones({n}, matched.options()),
+                   q ? q->video : EmbeddingQueue(nullptr), s);
   }
   bool reads_labels() const override { return true; }
   std::vector<TermSetting> settings() const override { return contrastive_settings(); }
@@ -180,7 +198,7 @@ class VideoVideoContrast final : public model::LossTerm {
     return make_queues("contrastive_vv", shape, s, false);
   }
   void update(const LossInputs& in) const override {
-    if (QueuesImpl* q = queues_of(in)) q->video->push(in.video);
+    if (QueuesImpl* q = queues_of(in)) push("contrastive_vv", q->video, in.video);
   }
 };
 

@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 
+#include "libs/demo/demo_clip.h"
 #include "libs/demo/demo_datasets.h"
 #include "libs/datasets/esc50_layout.h"
 #include "libs/datasets/hmdb51_layout.h"
@@ -96,4 +98,25 @@ TEST_CASE("demo data set options out of range are refused", "[datasets][demo]") 
   TempDir dir;
   CHECK_THROWS_AS(write_demo_esc50(dir.path(), {.classes = 1}), std::invalid_argument);
   CHECK_THROWS_AS(write_demo_ucf101(dir.path(), {.classes = 13}), std::invalid_argument);
+}
+
+TEST_CASE("motion-only demo clips take a random class's look and sound, and their own class's drift",
+          "[datasets][demo]") {
+  std::set<int> looks;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    CHECK(avflow::demo::DemoClip::draw(2, 5, seed).look == 2);  // by default the class's own
+    const auto clip = avflow::demo::DemoClip::draw(2, 5, seed, true);
+    CHECK(clip.label == 2);
+    looks.insert(clip.look);
+  }
+  CHECK(looks.size() == 5);  // every class's look turns up
+  // Same look and start, different classes: the square is where each
+  // class's direction takes it. Classes 0 and 1 drift at 0 and 72 degrees.
+  auto a = avflow::demo::DemoClip::draw(0, 5, 7, true), b = a;
+  b.label = 1;
+  a.x0 = a.y0 = b.x0 = b.y0 = 0.3;
+  a.noise = b.noise = 0;
+  CHECK(avflow::demo::render_demo_frame(a, 0) == avflow::demo::render_demo_frame(b, 0));
+  CHECK(avflow::demo::render_demo_frame(a, 10) != avflow::demo::render_demo_frame(b, 10));
+  CHECK(avflow::demo::render_demo_audio(a, 0, 100, 16000) == avflow::demo::render_demo_audio(b, 0, 100, 16000));
 }

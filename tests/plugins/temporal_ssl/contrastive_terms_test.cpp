@@ -79,7 +79,7 @@ TEST_CASE("contrastive_vv pulls a pair's two clips together unless they play dif
   CHECK(term("contrastive_vv").compute(in).item<double>() == Approx((l0 + l1) / 2).epsilon(1e-4));
 }
 
-TEST_CASE("with a queue, its entries are candidates and an anchor's positive's nearest entries are positives",
+TEST_CASE("with a queue, its entries are candidates and the anchor's nearest entries are positives",
           "[temporal][contrastive][queue]") {
   const TermSettings s = settings(2, 1, 0);
   const auto state = term("contrastive_vv").make_state({.embedding_dim = 2, .batch = 2}, s);
@@ -93,10 +93,17 @@ TEST_CASE("with a queue, its entries are candidates and an anchor's positive's n
   // The queue is empty: plain InfoNCE over the pair, log(1 + 0) each.
   CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(0.0).margin(1e-6));
   term("contrastive_vv").update(in);  // the queue now holds v0 and v1
-  // Anchor v0: positives v1 (batch, 8) and the entry nearest to v1 (v1
-  // itself, 8); the entry v0 (10) a negative: -log(2 e^8 / (2 e^8 + e^10)).
+  // Anchor v0: positives v1 (batch, 8) and the entry nearest to v0 (v0
+  // itself, 10); the entry v1 (8) a negative:
+  // -log((e^8 + e^10) / (2 e^8 + e^10)) = log(1 + 1 / (1 + e^2)).
   // Anchor v1 alike, by symmetry.
-  CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(l(std::exp(2.0) / 2)).epsilon(1e-4));
+  CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(l(1 / (1 + std::exp(2.0)))).epsilon(1e-4));
+  // Its partner playing at another speed, an anchor keeps its neighbour:
+  // -log(e^10 / (2 e^8 + e^10)) = log(1 + 2 e^-2).
+  const TermSettings transformed = settings(2, 1, 1);
+  in.settings = &transformed;
+  in.labels[kBatchLabels] = labels({0, 0, 0, 0, 1, 1, 0, 0, 1, 2});
+  CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(l(2 * std::exp(-2.0))).epsilon(1e-4));
 }
 
 TEST_CASE("a queue smaller than the batch, an unknown setting and one out of range are refused",

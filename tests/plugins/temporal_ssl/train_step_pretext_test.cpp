@@ -44,6 +44,14 @@ void feed() {
   TensorFeed::instance().set("labels", {labels.view({4, 5}), labels.view({4, 5}).clone()});
 }
 
+// Empties the feeds and captures a failed run left behind.
+void clear_feeds() {
+  TensorFeed::instance().set("video", {});
+  TensorFeed::instance().set("audio", {});
+  TensorFeed::instance().set("labels", {});
+  Captured::instance().clear();
+}
+
 const std::string kAllFour =
     "heads = [\"speed_video\", \"speed_audio\", \"direction_video\", \"direction_audio\"]\n"
     "loss_terms = [\"contrastive\", \"speed_video\", \"speed_audio\", \"direction_video\", \"direction_audio\"]\n";
@@ -128,14 +136,46 @@ TEST_CASE("a pretext term without labels, and a misspelt head, are refused namin
   CHECK_THAT(r.failures.at(0).message,
              Contains("loss term 'speed_video' reads the clips' labels, but nothing is connected to this node's labels "
                       "input"));
-  TensorFeed::instance().set("video", {});
-  TensorFeed::instance().set("audio", {});
-  TensorFeed::instance().set("labels", {});
-  Captured::instance().clear();
+  clear_feeds();  // what the failed run left
 
   PluginLoader plugins(Registry::global());
   CHECK_THROWS_WITH(load_graph_text(graph("heads = [\"speed_vidoe\"]\nloss_terms = [\"contrastive\", \"speed_video\"]\n"
                                           "loss_weights = [1.0, 1.0]\n"),
                                     "g.toml", {}, plugins, Registry::global()),
                     Contains("node 'train'") && Contains("'speed_vidoe' (did you mean 'speed_video'?)"));
+}
+
+TEST_CASE("train_step trains the extended contrastive terms and reports each", "[temporal][train][contrastive]") {
+  load_project_plugins();
+  feed();
+  auto r = run_graph_text(graph("loss_terms = [\"contrastive_vv\", \"contrastive_va\"]\nloss_weights = [1.0, 0.5]\n"
+                                "loss_settings = [\"contrastive_vv.queue_size=4\", \"contrastive_va.queue_size=8\"]\n"));
+  INFO((r.failures.empty() ? "" : r.failures[0].str()));
+  REQUIRE(r.status == RunStatus::kFinished);
+  const auto rows = take_scalars("cap");
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows)
+    CHECK(scalar(row, "loss") ==
+          Approx(scalar(row, "loss_contrastive_vv") + 0.5 * scalar(row, "loss_contrastive_va")).epsilon(1e-5));
+}
+
+TEST_CASE("a queue smaller than the batch, and a misspelt setting, are refused naming the node",
+          "[temporal][train][contrastive][errors]") {
+  load_project_plugins();
+  feed();
+  // No sampler says the batch before the run: the first step finds it out.
+  auto r = run_graph_text(graph("loss_terms = [\"contrastive_vv\"]\nloss_weights = [1.0]\n"
+                                "loss_settings = [\"contrastive_vv.queue_size=2\"]\n"));
+  REQUIRE(r.status == RunStatus::kFailed);
+  CHECK(r.failures.at(0).node == "train");
+  CHECK_THAT(r.failures.at(0).message,
+             Contains("loss_settings: contrastive_vv.queue_size = 2 is smaller than the batch of 4 clips"));
+  clear_feeds();  // what the failed run left
+
+  PluginLoader plugins(Registry::global());
+  CHECK_THROWS_WITH(load_graph_text(graph("loss_terms = [\"contrastive_vv\"]\nloss_weights = [1.0]\n"
+                                          "loss_settings = [\"contrastive_vv.queue_sise=8\"]\n"),
+                                    "g.toml", {}, plugins, Registry::global()),
+                    Contains("node 'train'") && Contains("'queue_sise' of loss term 'contrastive_vv' (did you mean "
+                                                         "'queue_size'?)"));
 }
