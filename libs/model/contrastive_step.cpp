@@ -43,9 +43,8 @@ at::Tensor objective_loss(const StepObjective& objective, LossInputs& in, StepVa
   for (const auto& t : objective.terms) {
     in.settings = &t.settings;
     in.state = t.state.get();
-    at::Tensor part = t.term->compute(in);
+    at::Tensor part = t.term->compute_observed(in, values);
     if (report) values["loss_" + t.name] = part.detach().to(at::kFloat);
-    t.term->observe(in, values);
     if (t.weight != 1.0) part = part * t.weight;
     total = total.defined() ? total + part : part;
   }

@@ -91,6 +91,14 @@ class LossTerm {
   // pretext task's accuracy): train_step reports them in its rows, over the
   // global batch when distributed (each rank's weighted by its share).
   virtual void observe(const LossInputs& in, StepValues& out) const {}
+  // What the step calls: the value and the observations together. By
+  // default compute() then observe(); a term whose observations come from
+  // the same intermediate results overrides it to build them once.
+  virtual at::Tensor compute_observed(const LossInputs& in, StepValues& out) const {
+    at::Tensor value = compute(in);
+    observe(in, out);
+    return value;
+  }
   // The numbers it reads from in.settings (tau, a queue's size...).
   virtual std::vector<TermSetting> settings() const { return {}; }
   // State it keeps from step to step (a queue of past embeddings), as a

@@ -19,12 +19,16 @@
 //
 // With queue_size = 0 and transformed_negatives = 0 both are plain InfoNCE
 // over the batch. Embeddings are l2-normalised and scores divided by tau.
+// Each reports "<name>_accuracy": the share of this process's anchors whose
+// most similar clip in the batch is the one the plain loss pairs them with
+// (its own audio; its partner's video), chance 1 / B (1 / (B - 1) for vv).
 //
 //   loss_terms = ["contrastive_vv", "contrastive_va", ...]
 //   loss_settings = ["contrastive_vv.queue_size=4096", "contrastive_va.neighbours=0"]
 #include <ATen/ATen.h>
 #include <torch/torch.h>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -121,6 +125,15 @@ at::Tensor one_way(const at::Tensor& anchors, const at::Tensor& others, const at
   return multi_positive_nce(scores, positive, candidate, s.at(kTau));
 }
 
+// The share of anchors [n, d] whose most similar row of `others` [B, d]
+// (leaving out `self_row` where defined) is `target_row`.
+at::Tensor batch_accuracy(const at::Tensor& anchors, const at::Tensor& others, const at::Tensor& target_row,
+                          const at::Tensor& self_row) {
+  at::Tensor scores = at::matmul(anchors, others.t());
+  if (self_row.defined()) scores.scatter_(1, self_row.unsqueeze(1), -std::numeric_limits<float>::infinity());
+  return scores.argmax(1).eq(target_row).to(at::kFloat).mean();
+}
+
 // Labels column `c` of this process's rows, as bool [n] on `device`.
 at::Tensor label_column(const LossInputs& in, const char* term, int64_t c, int64_t n, const at::Device& device) {
   const at::Tensor& labels = clip_labels(in, term);
@@ -154,6 +167,13 @@ class VideoAudioContrast final : public model::LossTerm {
     return (to_audio + to_video) / 2;
   }
   bool reads_labels() const override { return true; }
+  void observe(const LossInputs& in, model::StepValues& out) const override {
+    torch::NoGradGuard no_grad;
+    const auto [first, n] = own_rows(in);
+    const at::Tensor v = unit(in.video), a = unit(in.audio);
+    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
+    out["contrastive_va_accuracy"] = batch_accuracy(v.index_select(0, rows), a, rows, at::Tensor());
+  }
   std::vector<TermSetting> settings() const override { return contrastive_settings(); }
   std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& s) const override {
     return make_queues("contrastive_va", shape, s, true);
@@ -193,6 +213,13 @@ class VideoVideoContrast final : public model::LossTerm {
                    q ? q->video : EmbeddingQueue(nullptr), s);
   }
   bool reads_labels() const override { return true; }
+  void observe(const LossInputs& in, model::StepValues& out) const override {
+    torch::NoGradGuard no_grad;
+    const auto [first, n] = own_rows(in);
+    const at::Tensor v = unit(in.video);
+    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
+    out["contrastive_vv_accuracy"] = batch_accuracy(v.index_select(0, rows), v, rows.bitwise_xor(1), rows);
+  }
   std::vector<TermSetting> settings() const override { return contrastive_settings(); }
   std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& s) const override {
     return make_queues("contrastive_vv", shape, s, false);

@@ -56,6 +56,12 @@ class OrderLoss final : public model::LossTerm {
     const auto [logits, target] = logits_and_target(in);
     report_accuracy(kPairing.name, logits, target, out);
   }
+  // In a step: the pairs' classes built (on the CPU, from the spans) once.
+  at::Tensor compute_observed(const LossInputs& in, StepValues& out) const override {
+    const auto [logits, target] = logits_and_target(in);
+    report_accuracy(kPairing.name, logits, target, out);
+    return at::cross_entropy_loss(logits, target);
+  }
 
  private:
   // [pairs, 3] logits and [pairs] order classes.

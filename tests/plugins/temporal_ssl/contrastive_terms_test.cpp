@@ -58,6 +58,13 @@ TEST_CASE("contrastive_va is InfoNCE between each clip's video and its own audio
   in.settings = &transformed;
   CHECK(term("contrastive_va").compute(in).item<double>() == Approx((v0 + a0) / 2).epsilon(1e-4));
   CHECK(term("contrastive_va").reads_labels());
+  // v0's most similar audio is a0 (0.6 against 0), v1's is a1 (1 against 0.8).
+  StepValues seen;
+  term("contrastive_va").observe(in, seen);
+  CHECK(seen.at("contrastive_va_accuracy").item<double>() == 1.0);
+  in.audio = rows({0, 1, 0.6f, 0.8f});  // swapped: v0 finds a1 (0.6), v1 finds a0 (1)
+  term("contrastive_va").observe(in, seen);
+  CHECK(seen.at("contrastive_va_accuracy").item<double>() == 0.0);
 }
 
 TEST_CASE("contrastive_vv pulls a pair's two clips together unless they play differently", "[temporal][contrastive]") {
@@ -77,6 +84,10 @@ TEST_CASE("contrastive_vv pulls a pair's two clips together unless they play dif
   const TermSettings transformed = settings(0, 5, 1);
   in.settings = &transformed;
   CHECK(term("contrastive_vv").compute(in).item<double>() == Approx((l0 + l1) / 2).epsilon(1e-4));
+  // Every clip's most similar other clip is its partner (0.8 each), itself left out.
+  StepValues seen;
+  term("contrastive_vv").observe(in, seen);
+  CHECK(seen.at("contrastive_vv_accuracy").item<double>() == 1.0);
 }
 
 TEST_CASE("with a queue, its entries are candidates and the anchor's nearest entries are positives",
