@@ -6,9 +6,10 @@
 //
 // - a queue of past embeddings per modality (queue_size, checkpointed with
 //   the model): its entries are further candidates, and the `neighbours`
-//   entries nearest to the anchor are further positives (contrastive_vv:
-//   nearest to the anchor's own video; contrastive_va, whose anchors meet
-//   the other modality's queue: nearest to the anchor's own clip in that
+//   entries nearest to the anchor's positive are further positives
+//   (contrastive_vv: nearest to the partner's video, or to the anchor's own
+//   where the partner is a negative; contrastive_va, whose anchors meet the
+//   other modality's queue: nearest to the anchor's own clip in that
 //   modality, when that clip is its positive);
 // - temporally transformed clips as negatives (transformed_negatives = 1):
 //   a clip's own audio played the other way from its video, or the pair's
@@ -54,7 +55,7 @@ std::vector<TermSetting> contrastive_settings() {
   return {{kTau, 0.1, 1e-3, 10.0, "temperature: scores are cosine similarities divided by it"},
           {kQueueSize, 8192, 0, 1 << 22,
            "past embeddings kept per modality (0: no queue); at least the batch: a step's embeddings go in together"},
-          {kNeighbours, 5, 0, 1024, "queue entries nearest to the anchor that count as positives too"},
+          {kNeighbours, 5, 0, 1024, "queue entries nearest to the anchor's positive that count as positives too"},
           {kTransformedNegatives, 1, 0, 1,
            "1: a clip whose playback differs from the anchor's (speed, direction) is a negative, not its positive"}};
 }
@@ -208,8 +209,11 @@ class VideoVideoContrast final : public model::LossTerm {
     }
     QueuesImpl* q = queues_of(in);
     const at::Tensor anchors = v.index_select(0, rows);
-    // Neighbours of the anchor itself: also for one whose partner plays differently.
-    return one_way(anchors, v, partner, matched, rows, anchors, at::ones({n}, matched.options()),
+    // Neighbours of the positive, the partner, where it is one (then its
+    // own past embeddings count with it, not against it); of the anchor
+    // itself where the partner is a negative (so its past ones count against).
+    const at::Tensor keys = at::where(matched.unsqueeze(1), v.index_select(0, partner), anchors);
+    return one_way(anchors, v, partner, matched, rows, keys, at::ones({n}, matched.options()),
                    q ? q->video : EmbeddingQueue(nullptr), s);
   }
   bool reads_labels() const override { return true; }

@@ -90,7 +90,7 @@ TEST_CASE("contrastive_vv pulls a pair's two clips together unless they play dif
   CHECK(seen.at("contrastive_vv_accuracy").item<double>() == 1.0);
 }
 
-TEST_CASE("with a queue, its entries are candidates and the anchor's nearest entries are positives",
+TEST_CASE("with a queue, its entries are candidates and the nearest to an anchor's positive are positives",
           "[temporal][contrastive][queue]") {
   const TermSettings s = settings(2, 1, 0);
   const auto state = term("contrastive_vv").make_state({.embedding_dim = 2, .batch = 2}, s);
@@ -104,12 +104,12 @@ TEST_CASE("with a queue, its entries are candidates and the anchor's nearest ent
   // The queue is empty: plain InfoNCE over the pair, log(1 + 0) each.
   CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(0.0).margin(1e-6));
   term("contrastive_vv").update(in);  // the queue now holds v0 and v1
-  // Anchor v0: positives v1 (batch, 8) and the entry nearest to v0 (v0
-  // itself, 10); the entry v1 (8) a negative:
-  // -log((e^8 + e^10) / (2 e^8 + e^10)) = log(1 + 1 / (1 + e^2)).
-  // Anchor v1 alike, by symmetry.
-  CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(l(1 / (1 + std::exp(2.0)))).epsilon(1e-4));
-  // Its partner playing at another speed, an anchor keeps its neighbour:
+  // Anchor v0: positives v1 (batch, 8) and the entry nearest to v1 (v1
+  // itself, 8); the entry v0 (10) a negative:
+  // -log(2 e^8 / (2 e^8 + e^10)) = log(1 + e^2 / 2). Anchor v1 alike.
+  CHECK(term("contrastive_vv").compute(in).item<double>() == Approx(l(std::exp(2.0) / 2)).epsilon(1e-4));
+  // Its partner playing at another speed, a negative, an anchor takes the
+  // entry nearest to itself (itself, 10):
   // -log(e^10 / (2 e^8 + e^10)) = log(1 + 2 e^-2).
   const TermSettings transformed = settings(2, 1, 1);
   in.settings = &transformed;
@@ -208,4 +208,40 @@ TEST_CASE("the queues come back from a checkpoint bit for bit, and training goes
     CHECK(a.loss == b.loss);
   }
   for (const auto& b : through.objective.heads->named_buffers()) CHECK(torch::equal(b.value(), resumed.objective.heads->named_buffers()[b.key()]));
+}
+
+TEST_CASE("minimising contrastive_va and contrastive_vv pairs the embeddings they pair", "[temporal][contrastive]") {
+  // Free embeddings of 8 clips (4 pairs) trained by the terms alone: each
+  // video ends nearest to its own audio, and each clip to its partner.
+  torch::manual_seed(5);
+  at::Tensor video = torch::randn({8, 6}, torch::requires_grad()), audio = torch::randn({8, 6}, torch::requires_grad());
+  torch::optim::Adam adam({video, audio}, torch::optim::AdamOptions(0.05));
+  const TermSettings s = settings(16, 2, 0);
+  const auto va_state = term("contrastive_va").make_state({.embedding_dim = 6, .batch = 8}, s);
+  const auto vv_state = term("contrastive_vv").make_state({.embedding_dim = 6, .batch = 8}, s);
+  LossInputs in;
+  in.labels[kBatchLabels] = at::zeros({8, 5}, at::kLong);
+  in.settings = &s;
+  for (int step = 0; step < 200; ++step) {
+    in.video = video;
+    in.audio = audio;
+    in.state = va_state.get();
+    at::Tensor loss = term("contrastive_va").compute(in);
+    in.state = vv_state.get();
+    loss = loss + term("contrastive_vv").compute(in);
+    adam.zero_grad();
+    loss.backward();
+    in.state = va_state.get();
+    term("contrastive_va").update(in);
+    in.state = vv_state.get();
+    term("contrastive_vv").update(in);
+    adam.step();
+  }
+  StepValues seen;
+  in.video = video.detach();
+  in.audio = audio.detach();
+  term("contrastive_va").observe(in, seen);
+  term("contrastive_vv").observe(in, seen);
+  CHECK(seen.at("contrastive_va_accuracy").item<double>() == 1.0);
+  CHECK(seen.at("contrastive_vv_accuracy").item<double>() == 1.0);
 }
