@@ -96,9 +96,21 @@ void push(const char* term, EmbeddingQueue queue, const at::Tensor& rows) {
 
 at::Tensor unit(const at::Tensor& x) { return x / x.norm(2, 1, true).clamp_min(1e-12); }
 
-// This process's rows [first, first + n) of the batch.
-std::pair<int64_t, int64_t> own_rows(const LossInputs& in) {
-  return {in.own.first, in.own.count < 0 ? in.video.size(0) : in.own.count};
+// The batch's unit embeddings and this process's rows of it, [first, first + n).
+struct Batch {
+  at::Tensor v, a;  // [B, d]; a undefined when the term reads video alone
+  at::Tensor rows;  // int64 [n]
+  int64_t first = 0, n = 0;
+};
+
+Batch batch_of(const LossInputs& in, bool audio) {
+  Batch b;
+  b.first = in.own.first;
+  b.n = in.own.count < 0 ? in.video.size(0) : in.own.count;
+  b.v = unit(in.video);
+  if (audio) b.a = unit(in.audio);
+  b.rows = at::arange(b.first, b.first + b.n, at::TensorOptions().dtype(at::kLong).device(b.v.device()));
+  return b;
 }
 
 // One direction of the loss: own anchors against `others` [B, d] (the
@@ -145,14 +157,44 @@ at::Tensor label_column(const LossInputs& in, const char* term, int64_t c, int64
   return labels.select(1, c).to(device);
 }
 
-// contrastive_va: each clip's video and its own audio, both ways.
-class VideoAudioContrast final : public model::LossTerm {
+// What both terms share: settings, queues, and value and accuracy computed
+// from one normalisation of the batch. `Term` gives kName, kAudio (whether
+// it reads audio too), loss(in, batch) and accuracy(batch, out).
+template <class Term>
+class ContrastTerm : public model::LossTerm {
  public:
-  at::Tensor compute(const LossInputs& in) const override {
+  at::Tensor compute(const LossInputs& in) const override { return Term::loss(in, batch_of(in, Term::kAudio)); }
+  void observe(const LossInputs& in, model::StepValues& out) const override {
+    Term::accuracy(batch_of(in, Term::kAudio), out);
+  }
+  at::Tensor compute_observed(const LossInputs& in, model::StepValues& out) const override {
+    const Batch b = batch_of(in, Term::kAudio);
+    Term::accuracy(b, out);
+    return Term::loss(in, b);
+  }
+  bool reads_labels() const override { return true; }
+  std::vector<TermSetting> settings() const override { return contrastive_settings(); }
+  std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& s) const override {
+    return make_queues(Term::kName, shape, s, Term::kAudio);
+  }
+  void update(const LossInputs& in) const override {
+    QueuesImpl* q = queues_of(in);
+    if (!q) return;
+    push(Term::kName, q->video, in.video);
+    if (Term::kAudio) push(Term::kName, q->audio, in.audio);
+  }
+};
+
+// contrastive_va: each clip's video and its own audio, both ways.
+class VideoAudioContrast final : public ContrastTerm<VideoAudioContrast> {
+ public:
+  static constexpr const char* kName = "contrastive_va";
+  static constexpr bool kAudio = true;
+
+  static at::Tensor loss(const LossInputs& in, const Batch& b) {
     const TermSettings& s = *in.settings;
-    const auto [first, n] = own_rows(in);
-    const at::Tensor v = unit(in.video), a = unit(in.audio);
-    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
+    const at::Tensor &v = b.v, &a = b.a, &rows = b.rows;
+    const int64_t n = b.n;
     at::Tensor matched = at::ones({n}, rows.options().dtype(at::kBool));
     if (s.at(kTransformedNegatives) > 0)  // audio played the other way from the video: a negative
       matched = label_column(in, "contrastive_va", kVideoReversed, n, v.device())
@@ -167,38 +209,26 @@ class VideoAudioContrast final : public model::LossTerm {
         one_way(own_a, v, rows, matched, none, own_v, matched, q ? q->video : EmbeddingQueue(nullptr), s);
     return (to_audio + to_video) / 2;
   }
-  bool reads_labels() const override { return true; }
-  void observe(const LossInputs& in, model::StepValues& out) const override {
+  static void accuracy(const Batch& b, model::StepValues& out) {
     torch::NoGradGuard no_grad;
-    const auto [first, n] = own_rows(in);
-    const at::Tensor v = unit(in.video), a = unit(in.audio);
-    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
-    out["contrastive_va_accuracy"] = batch_accuracy(v.index_select(0, rows), a, rows, at::Tensor());
-  }
-  std::vector<TermSetting> settings() const override { return contrastive_settings(); }
-  std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& s) const override {
-    return make_queues("contrastive_va", shape, s, true);
-  }
-  void update(const LossInputs& in) const override {
-    if (QueuesImpl* q = queues_of(in)) {
-      push("contrastive_va", q->video, in.video);
-      push("contrastive_va", q->audio, in.audio);
-    }
+    out["contrastive_va_accuracy"] = batch_accuracy(b.v.index_select(0, b.rows), b.a, b.rows, at::Tensor());
   }
 };
 
 // contrastive_vv: the video of a pair's two clips.
-class VideoVideoContrast final : public model::LossTerm {
+class VideoVideoContrast final : public ContrastTerm<VideoVideoContrast> {
  public:
-  at::Tensor compute(const LossInputs& in) const override {
+  static constexpr const char* kName = "contrastive_vv";
+  static constexpr bool kAudio = false;
+
+  static at::Tensor loss(const LossInputs& in, const Batch& b) {
     const TermSettings& s = *in.settings;
-    const auto [first, n] = own_rows(in);
+    const int64_t first = b.first, n = b.n;
     if (first % 2 != 0 || n % 2 != 0)
       throw std::invalid_argument("loss term 'contrastive_vv': this process holds rows " + std::to_string(first) +
                                   " to " + std::to_string(first + n - 1) +
                                   "; pairs (rows 2 i, 2 i + 1) must not be split: give each process an even share");
-    const at::Tensor v = unit(in.video);
-    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
+    const at::Tensor &v = b.v, &rows = b.rows;
     const at::Tensor partner = rows.bitwise_xor(1);
     at::Tensor matched = at::ones({n}, rows.options().dtype(at::kBool));
     if (s.at(kTransformedNegatives) > 0) {  // the partner at another speed or direction: a negative
@@ -216,20 +246,9 @@ class VideoVideoContrast final : public model::LossTerm {
     return one_way(anchors, v, partner, matched, rows, keys, at::ones({n}, matched.options()),
                    q ? q->video : EmbeddingQueue(nullptr), s);
   }
-  bool reads_labels() const override { return true; }
-  void observe(const LossInputs& in, model::StepValues& out) const override {
+  static void accuracy(const Batch& b, model::StepValues& out) {
     torch::NoGradGuard no_grad;
-    const auto [first, n] = own_rows(in);
-    const at::Tensor v = unit(in.video);
-    const at::Tensor rows = at::arange(first, first + n, at::TensorOptions().dtype(at::kLong).device(v.device()));
-    out["contrastive_vv_accuracy"] = batch_accuracy(v.index_select(0, rows), v, rows.bitwise_xor(1), rows);
-  }
-  std::vector<TermSetting> settings() const override { return contrastive_settings(); }
-  std::shared_ptr<torch::nn::Module> make_state(const TermShape& shape, const TermSettings& s) const override {
-    return make_queues("contrastive_vv", shape, s, false);
-  }
-  void update(const LossInputs& in) const override {
-    if (QueuesImpl* q = queues_of(in)) push("contrastive_vv", q->video, in.video);
+    out["contrastive_vv_accuracy"] = batch_accuracy(b.v.index_select(0, b.rows), b.v, b.rows.bitwise_xor(1), b.rows);
   }
 };
 
