@@ -41,14 +41,20 @@ std::vector<double> recall_at_k(const LabelledEmbeddings& queries, const Labelle
                                 const std::vector<int64_t>& ks) {
   if (ks.empty()) throw std::invalid_argument("no k given for recall at k");
   const int64_t widest = *std::max_element(ks.begin(), ks.end());
-  const at::Tensor nn = nearest_neighbours(queries, gallery, widest);
+  return recall_from_neighbours(nearest_neighbours(queries, gallery, widest), queries.labels, gallery.labels, ks);
+}
+
+std::vector<double> recall_from_neighbours(const at::Tensor& neighbours, const std::vector<int64_t>& query_labels,
+                                           const std::vector<int64_t>& gallery_labels,
+                                           const std::vector<int64_t>& ks) {
+  const at::Tensor nn = neighbours.to(at::kCPU, at::kLong).contiguous();
   const int64_t n = nn.size(0), kept = nn.size(1);
   const int64_t* index = nn.data_ptr<int64_t>();
   // first_hit[q]: the rank (0-based) of q's nearest neighbour of its class, kept if none.
   std::vector<int64_t> first_hit(static_cast<size_t>(n), kept);
   for (int64_t q = 0; q < n; ++q)
     for (int64_t r = 0; r < kept; ++r)
-      if (gallery.labels[static_cast<size_t>(index[q * kept + r])] == queries.labels[static_cast<size_t>(q)]) {
+      if (gallery_labels[static_cast<size_t>(index[q * kept + r])] == query_labels[static_cast<size_t>(q)]) {
         first_hit[static_cast<size_t>(q)] = r;
         break;
       }

@@ -28,5 +28,10 @@ at::Tensor nearest_neighbours(const LabelledEmbeddings& queries, const LabelledE
 // than the gallery counts the whole gallery.
 std::vector<double> recall_at_k(const LabelledEmbeddings& queries, const LabelledEmbeddings& gallery,
                                 const std::vector<int64_t>& ks);
+// The same from neighbours nearest_neighbours found (for k up to as many as
+// it kept), for a caller that also needs them.
+std::vector<double> recall_from_neighbours(const at::Tensor& neighbours, const std::vector<int64_t>& query_labels,
+                                           const std::vector<int64_t>& gallery_labels,
+                                           const std::vector<int64_t>& ks);
 
 }  // namespace avflow::eval

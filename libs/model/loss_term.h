@@ -48,6 +48,14 @@ struct TermSetting {
 // A term's settings, every declared one: the default or the graph's value.
 using TermSettings = std::map<std::string, double>;
 
+// A setting's value as its messages and `avflow ops` write it (4194304,
+// not 4.19e+06).
+inline std::string setting_text(double v) {
+  std::ostringstream out;
+  out << std::setprecision(10) << v;
+  return out.str();
+}
+
 // What a term's state is built for.
 struct TermShape {
   int64_t embedding_dim = 0;  // d of z_v and z_a
@@ -119,16 +127,9 @@ class LossTerm {
   std::vector<std::string> extension_details() const {
     std::vector<std::string> lines;
     for (const auto& s : settings())
-      lines.push_back("setting " + s.name + " = " + number_text(s.value) + " in [" + number_text(s.min) + ", " +
-                      number_text(s.max) + "]: " + s.doc);
+      lines.push_back("setting " + s.name + " = " + setting_text(s.value) + " in [" + setting_text(s.min) + ", " +
+                      setting_text(s.max) + "]: " + s.doc);
     return lines;
-  }
-
- private:
-  static std::string number_text(double v) {
-    std::ostringstream out;
-    out << std::setprecision(10) << v;
-    return out.str();
   }
 };
 

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
 #include "engine/diagnostics.h"
@@ -53,12 +52,6 @@ std::optional<ParsedSetting> parse_setting(const std::string& text) {
   return p;
 }
 
-std::string number(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
 // Settings that are malformed, set a term the names do not list or a setting
 // it does not declare, lie out of range, or are given twice.
 void check_settings(const Registry& registry, const ObjectiveNames& names, const std::string& param,
@@ -88,8 +81,8 @@ void check_settings(const Registry& registry, const ObjectiveNames& names, const
       continue;
     }
     if (parsed->value < it->min || parsed->value > it->max)
-      problems.push_back({param, "sets " + parsed->term + "." + parsed->name + " = " + number(parsed->value) +
-                                     ", outside [" + number(it->min) + ", " + number(it->max) + "] (" + it->doc + ")"});
+      problems.push_back({param, "sets " + parsed->term + "." + parsed->name + " = " + setting_text(parsed->value) +
+                                     ", outside [" + setting_text(it->min) + ", " + setting_text(it->max) + "] (" + it->doc + ")"});
     const std::string key = parsed->term + "." + parsed->name;
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) problems.push_back({param, "sets " + key + " twice"});
     seen.push_back(key);

@@ -105,8 +105,10 @@ class Retrieval final : public Operator {
                                " gallery files arrived (labelled_clips with part = \"retrieval\" sends both)");
     queries.values = at::stack(query_rows);
     gallery.values = at::stack(gallery_rows);
-    const std::vector<double> recall = eval::recall_at_k(queries, gallery, ks_);
-    if (!out_.empty()) write_neighbours(queries, gallery, query_files, gallery_files);
+    // Each query's max(ks) nearest files, for the recalls and neighbours.csv alike.
+    const at::Tensor nn = eval::nearest_neighbours(queries, gallery, *std::max_element(ks_.begin(), ks_.end()));
+    const std::vector<double> recall = eval::recall_from_neighbours(nn, queries.labels, gallery.labels, ks_);
+    if (!out_.empty()) write_neighbours(nn, queries, gallery, query_files, gallery_files);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     Scalars row;
@@ -166,11 +168,9 @@ class Retrieval final : public Operator {
   }
 
   // neighbours.csv: each query's max(ks) nearest gallery files, nearest first.
-  void write_neighbours(const eval::LabelledEmbeddings& queries, const eval::LabelledEmbeddings& gallery,
-                        const std::vector<std::string>& query_files,
+  void write_neighbours(const at::Tensor& nn, const eval::LabelledEmbeddings& queries,
+                        const eval::LabelledEmbeddings& gallery, const std::vector<std::string>& query_files,
                         const std::vector<std::string>& gallery_files) const {
-    const at::Tensor nn =
-        eval::nearest_neighbours(queries, gallery, *std::max_element(ks_.begin(), ks_.end())).contiguous();
     std::filesystem::create_directories(out_);
     std::ofstream csv(std::filesystem::path(out_) / "neighbours.csv");
     csv << "query,query_class,rank,neighbour,neighbour_class\n";
