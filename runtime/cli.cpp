@@ -33,6 +33,7 @@ const std::map<std::string, std::set<std::string>> kFlags = {
     {"--resume", {"run"}},
     {"--markdown", {"ops"}},
     {"--motion-only", {"demo-datasets"}},
+    {"--arrow-of-time", {"demo-catalogue"}},
 };
 
 bool accepts(const std::set<std::string>& cmds, const std::string& command) {
@@ -295,6 +296,11 @@ Options:
   --shows N      shows (default 2)
   --episodes N   episodes per show (default 3)
   --minutes X    length of every title (default 2.0)
+  --arrow-of-time
+                 content that plays differently backwards, for the temporal
+                 tasks: every scene fades to dusk (light and the object's
+                 tone fall to half), every bounce sends out a ripple and
+                 strikes a ringing tone that dies away
 )";
   if (command == "plot")
     return R"(avflow plot RUN_DIR [RUN_DIR...] [-o FILE] [--series LIST]

@@ -18,6 +18,7 @@ int demo_catalogue_command(const Args& args) {
   o.shows = static_cast<int>(numeric_option(args, "--shows", o.shows, 0, 1000, true));
   o.episodes = static_cast<int>(numeric_option(args, "--episodes", o.episodes, 1, 1000, true));
   o.minutes = numeric_option(args, "--minutes", o.minutes, 0.01, 600, false);
+  o.arrow_of_time = args.flag("--arrow-of-time");
   const auto started = std::chrono::steady_clock::now();
   try {
     auto report = demo::write_demo_catalogue(args.positional[0], o, [](const demo::DemoProgress& p) {

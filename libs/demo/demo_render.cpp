@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "libs/demo/demo_arrow_of_time.h"
 #include "libs/random/item_random.h"
 
 namespace avflow::demo {
@@ -84,7 +85,7 @@ void draw_object(const DemoTitle& t, const Scene& s, const ObjectState& o, uint8
 double tone_level(const DemoTitle& t, int64_t k) {
   const Scene& s = t.scene_at(k);
   const double speed = t.track[static_cast<size_t>(k)].speed;
-  return std::min(0.4, (0.05 + 0.2 * std::min(1.0, speed / 350.0)) * (s.radius / 18.0));
+  return std::min(0.4, (0.05 + 0.2 * std::min(1.0, speed / 350.0)) * (s.radius / 18.0)) * dusk_light(t, k);
 }
 
 // The noise of impact i, its first n samples.
@@ -100,15 +101,20 @@ std::vector<float> click_noise(const DemoTitle& t, const Impact& i, int64_t n) {
 void render_frame(const DemoTitle& t, int64_t k, uint8_t* rgb) {
   const Scene& s = t.scene_at(k);
   const Palette& p = t.artifacts.palette;
+  const double light = dusk_light(t, k);
   for (int y = 0; y < kHeight; ++y) {
     const Rgb c = y < kFloorY ? mix(p.backdrop[static_cast<size_t>(s.backdrop)],
                                     p.backdrop[static_cast<size_t>(s.backdrop + 1)], y / double(kFloorY))
                               : (y == kFloorY ? scale(p.floor, 0.6) : p.floor);
-    for (int x = 0; x < kWidth; ++x) put(rgb, x, y, c);
+    const Rgb lit = light < 1.0 ? scale(c, light) : c;
+    for (int x = 0; x < kWidth; ++x) put(rgb, x, y, lit);
   }
-  for (const Prop& pr : s.props)
+  for (const Prop& pr : s.props) {
+    const Rgb lit = light < 1.0 ? scale(pr.colour, light) : pr.colour;
     for (int y = std::max(0, pr.y0); y < std::min(kFloorY, pr.y1); ++y)
-      for (int x = std::max(0, pr.x0); x < std::min(kWidth, pr.x1); ++x) put(rgb, x, y, pr.colour);
+      for (int x = std::max(0, pr.x0); x < std::min(kWidth, pr.x1); ++x) put(rgb, x, y, lit);
+  }
+  draw_ripples(t, k, rgb);
   draw_object(t, s, t.track[static_cast<size_t>(k)], rgb);
 }
 
@@ -182,6 +188,7 @@ void render_audio(const DemoTitle& t, int64_t first, int64_t count, float* out) 
       o[1] = static_cast<float>(o[1] + v * std::sin(pan) * 1.2);
     }
   }
+  add_ring_outs(t, first, count, out);
   for (int64_t i = 0; i < count * kChannels; ++i) out[i] = std::clamp(out[i], -1.0f, 1.0f);
 }
 

@@ -150,10 +150,11 @@ const Scene& DemoTitle::scene_at(int64_t frame) const {
   return *std::prev(it);
 }
 
-DemoTitle plan_title(uint64_t seed, const DemoTitleRef& ref, double seconds) {
+DemoTitle plan_title(uint64_t seed, const DemoTitleRef& ref, double seconds, bool arrow_of_time) {
   DemoTitle t;
   t.ref = ref;
   t.seed = seed;
+  t.arrow_of_time = arrow_of_time;
   t.artifacts = make_artifacts(seed, ref.artifact_key());
   t.frames = std::max<int64_t>(1, std::llround(seconds * kFps));
   const uint64_t item = name_key(ref.id);

@@ -87,6 +87,7 @@ struct DemoCatalogueOptions {
   int shows = 2;
   int episodes = 3;      // per show
   double minutes = 2.0;  // per title
+  bool arrow_of_time = false;  // content that plays differently backwards (demo_arrow_of_time.h)
 };
 
 // The catalogue's titles, in a fixed order (movies, then shows' episodes);
@@ -129,6 +130,7 @@ struct DemoTitle {
   std::vector<double> tone_hz;        // one per frame, from the object's height
   std::vector<double> tone_phase;     // cycles (mod 1) of the tone at the start of each frame
   std::vector<Impact> impacts;        // in frame order
+  bool arrow_of_time = false;         // scenes fade to dusk, impacts ripple and ring out (demo_arrow_of_time.h)
 
   int64_t samples() const { return frames * kSamplesPerFrame; }
   double seconds() const { return static_cast<double>(frames) / kFps; }
@@ -140,7 +142,9 @@ uint64_t name_key(std::string_view name);
 
 Artifacts make_artifacts(uint64_t seed, const std::string& artifact_key);
 
-// Plans a title of `seconds` (rounded to whole frames, at least one).
-DemoTitle plan_title(uint64_t seed, const DemoTitleRef& ref, double seconds);
+// Plans a title of `seconds` (rounded to whole frames, at least one). The
+// arrow of time adds to the picture and sound and changes nothing else of
+// the plan: the same scenes, motion and impacts.
+DemoTitle plan_title(uint64_t seed, const DemoTitleRef& ref, double seconds, bool arrow_of_time = false);
 
 }  // namespace avflow::demo

@@ -79,7 +79,8 @@ void write_record(const fs::path& out, const Record& r) {
 std::string manifest_text(const DemoCatalogueOptions& o, const std::vector<DemoTitleRef>& titles) {
   std::ostringstream s;
   s << "# The avflow demo catalogue (avflow demo-catalogue): seed " << o.seed << ", " << o.movies << " movies, "
-    << o.shows << " shows x " << o.episodes << " episodes, " << o.minutes << " minutes per title.\n"
+    << o.shows << " shows x " << o.episodes << " episodes, " << o.minutes << " minutes per title"
+    << (o.arrow_of_time ? ", with an arrow of time" : "") << ".\n"
     << "# The same titles are found by scanning this folder (movies/, tv/<show>/).\n";
   for (const auto& t : titles) {
     s << "\n[[title]]\nid = \"" << t.id << "\"\npath = \"" << t.path << "\"\n";
@@ -102,8 +103,8 @@ DemoCatalogueReport write_demo_catalogue(const fs::path& out, const DemoCatalogu
   const std::vector<DemoTitleRef> titles = demo_titles(o);
   const double seconds = o.minutes * 60.0;
   char fingerprint[96];
-  std::snprintf(fingerprint, sizeof fingerprint, "v1 seed=%llu seconds=%.6g",
-                static_cast<unsigned long long>(o.seed), seconds);
+  std::snprintf(fingerprint, sizeof fingerprint, "v1 seed=%llu seconds=%.6g%s",
+                static_cast<unsigned long long>(o.seed), seconds, o.arrow_of_time ? " arrow-of-time" : "");
   fs::create_directories(out);
   Record record = read_record(out);
   DemoCatalogueReport report;
@@ -117,7 +118,7 @@ DemoCatalogueReport write_demo_catalogue(const fs::path& out, const DemoCatalogu
     const bool skip = !ec && known != record.end() && known->second.first == size && known->second.second == fingerprint;
     if (!skip) {
       fs::create_directories(file.parent_path());
-      write_demo_title(plan_title(o.seed, ref, seconds), file);
+      write_demo_title(plan_title(o.seed, ref, seconds, o.arrow_of_time), file);
       record[ref.path] = {fs::file_size(file), fingerprint};
       write_record(out, record);
       ++report.written;

@@ -13,7 +13,7 @@
 //
 // Each file is written under a temporary hidden name and renamed when
 // complete. A title whose file exists with the size recorded for the same
-// seed and length is not written again, so re-running is cheap.
+// seed, length and arrow of time is not written again, so re-running is cheap.
 #pragma once
 
 #include <cstddef>

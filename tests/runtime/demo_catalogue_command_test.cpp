@@ -29,6 +29,12 @@ TEST_CASE("avflow demo-catalogue writes media and a manifest", "[cli][demo]") {
   auto again = run_avflow({"demo-catalogue", out, "--minutes", "0.1", "--movies", "1", "--shows", "1", "--episodes", "1"});
   CHECK(again.exit_code == 0);
   CHECK(again.err.find("already there") != std::string::npos);
+  // With an arrow of time the content differs, so every title is written anew.
+  auto arrow = run_avflow({"demo-catalogue", out, "--minutes", "0.1", "--movies", "1", "--shows", "1", "--episodes", "1",
+                           "--arrow-of-time"});
+  INFO(arrow.err);
+  CHECK(arrow.exit_code == 0);
+  CHECK(arrow.err.find("2 titles written") != std::string::npos);
 }
 
 TEST_CASE("avflow demo-catalogue rejects bad options with exit 2", "[cli][demo]") {
