@@ -298,9 +298,10 @@ Options:
   --minutes X    length of every title (default 2.0)
   --arrow-of-time
                  content that plays differently backwards, for the temporal
-                 tasks: every scene fades to dusk (light and the object's
-                 tone fall to half), every bounce sends out a ripple and
-                 strikes a ringing tone that dies away
+                 tasks: night falls over every title (stars come out one by
+                 one, rain sets in and grows), every scene fades to dusk
+                 (light and the object's tone fall to half), every bounce
+                 sends out a ripple and strikes a ringing tone that dies away
 )";
   if (command == "plot")
     return R"(avflow plot RUN_DIR [RUN_DIR...] [-o FILE] [--series LIST]

@@ -30,7 +30,44 @@ std::pair<std::vector<Impact>::const_iterator, std::vector<Impact>::const_iterat
   return {first, last};
 }
 
+// A uniform draw in [-1, 1) from (key, n): splitmix64's finaliser.
+double noise_at(uint64_t key, uint64_t n) {
+  uint64_t z = key + n * 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-52 - 1.0;
+}
+
 }  // namespace
+
+void draw_stars(const DemoTitle& t, int64_t k, uint8_t* rgb) {
+  constexpr Rgb kStar{255, 248, 205};
+  for (const Star& star : t.stars) {
+    if (star.frame > k) break;
+    for (int dy = -2; dy <= 2; ++dy)
+      for (int dx = -2; dx <= 2; ++dx) {
+        if (std::abs(dx) + std::abs(dy) > 2) continue;  // a cross with a solid core
+        const int x = star.x + dx, y = star.y + dy;
+        if (x < 0 || x >= kWidth || y < 0 || y >= kHeight) continue;
+        uint8_t* p = rgb + (static_cast<size_t>(y) * kWidth + static_cast<size_t>(x)) * 3;
+        p[0] = kStar.r, p[1] = kStar.g, p[2] = kStar.b;
+      }
+  }
+}
+
+void add_rain(const DemoTitle& t, int64_t first, int64_t count, float* out) {
+  if (!t.arrow_of_time || count <= 0) return;
+  const uint64_t key = t.seed * 0x2545f4914f6cdd1dull ^ name_key(t.ref.id);
+  const double last = static_cast<double>(std::max<int64_t>(1, t.samples() - 1));
+  const int64_t end = std::min(first + count, t.samples());
+  for (int64_t n = std::max<int64_t>(first, 0); n < end; ++n) {
+    const double level = kRainLevel * static_cast<double>(n) / last;
+    float* o = out + (n - first) * kChannels;
+    for (int c = 0; c < kChannels; ++c)
+      o[c] = static_cast<float>(o[c] + level * noise_at(key, static_cast<uint64_t>(n) * kChannels + static_cast<uint64_t>(c)));
+  }
+}
 
 double dusk_light(const DemoTitle& t, int64_t k) {
   if (!t.arrow_of_time) return 1.0;

@@ -109,6 +109,7 @@ void render_frame(const DemoTitle& t, int64_t k, uint8_t* rgb) {
     const Rgb lit = light < 1.0 ? scale(c, light) : c;
     for (int x = 0; x < kWidth; ++x) put(rgb, x, y, lit);
   }
+  draw_stars(t, k, rgb);
   for (const Prop& pr : s.props) {
     const Rgb lit = light < 1.0 ? scale(pr.colour, light) : pr.colour;
     for (int y = std::max(0, pr.y0); y < std::min(kFloorY, pr.y1); ++y)
@@ -189,6 +190,7 @@ void render_audio(const DemoTitle& t, int64_t first, int64_t count, float* out) 
     }
   }
   add_ring_outs(t, first, count, out);
+  add_rain(t, first, count, out);
   for (int64_t i = 0; i < count * kChannels; ++i) out[i] = std::clamp(out[i], -1.0f, 1.0f);
 }
 

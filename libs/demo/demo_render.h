@@ -9,7 +9,7 @@
 // and size, pan from its horizontal position), the theme tune over the first
 // seconds of every scene, and a percussive click (noise burst + low thump)
 // starting at the first sample of every impact frame. A title with an arrow
-// of time adds dusk, ripples and ring-outs (demo_arrow_of_time.h).
+// of time adds stars, rain, dusk, ripples and ring-outs (demo_arrow_of_time.h).
 #pragma once
 
 #include <cstdint>

@@ -229,6 +229,18 @@ DemoTitle plan_title(uint64_t seed, const DemoTitleRef& ref, double seconds, boo
     }
   }
 
+  // Night falls over a title with an arrow of time: stars come out one by
+  // one, at uniform times, in the middle of the sky (where a centre crop
+  // keeps them).
+  if (arrow_of_time) {
+    ItemRandom sky(seed, item, 0, "stars");
+    const int64_t stars = std::max<int64_t>(1, t.frames / (3 * kFps));  // one per 3 s on average
+    for (int64_t i = 0; i < stars; ++i)
+      t.stars.push_back({sky.integer(0, t.frames - 1), static_cast<int>(sky.integer(kWidth / 3, 2 * kWidth / 3)),
+                         static_cast<int>(sky.integer(12, kFloorY / 2))});
+    std::sort(t.stars.begin(), t.stars.end(), [](const Star& a, const Star& b) { return a.frame < b.frame; });
+  }
+
   // The tone: two octaves from the floor (base) to the ceiling, its phase
   // integrated frame by frame (the frequency glides linearly within a frame).
   t.tone_hz.resize(t.track.size());

@@ -120,6 +120,11 @@ struct Impact {
   int64_t index = 0;      // its number within the title (keys its noise)
 };
 
+struct Star {  // comes out at its frame and stays (a title with an arrow of time)
+  int64_t frame = 0;
+  int x = 0, y = 0;
+};
+
 struct DemoTitle {
   DemoTitleRef ref;
   uint64_t seed = 0;
@@ -130,7 +135,9 @@ struct DemoTitle {
   std::vector<double> tone_hz;        // one per frame, from the object's height
   std::vector<double> tone_phase;     // cycles (mod 1) of the tone at the start of each frame
   std::vector<Impact> impacts;        // in frame order
-  bool arrow_of_time = false;         // scenes fade to dusk, impacts ripple and ring out (demo_arrow_of_time.h)
+  bool arrow_of_time = false;         // night falls over the title, scenes fade to dusk, impacts ripple
+                                      // and ring out (demo_arrow_of_time.h)
+  std::vector<Star> stars;            // with an arrow of time: in the order they come out
 
   int64_t samples() const { return frames * kSamplesPerFrame; }
   double seconds() const { return static_cast<double>(frames) / kFps; }

@@ -1,5 +1,6 @@
-// A demo title with an arrow of time: scenes fade to dusk, impacts ripple and
-// ring out; the plan (scenes, motion, impacts) is the one without.
+// A demo title with an arrow of time: night falls over it (stars, rain),
+// scenes fade to dusk, impacts ripple and ring out; the plan (scenes,
+// motion, impacts) is the one without.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -79,10 +80,48 @@ TEST_CASE("an arrow of time changes the picture and the sound, not the plan", "[
   CHECK(plain.track[300].x == arrow.track[300].x);
   CHECK(plain.impacts.size() == arrow.impacts.size());
   CHECK(plain.tone_hz == arrow.tone_hz);
+  CHECK(plain.stars.empty());
   const Scene& s = first_scene_of(plain, 60);
-  CHECK(render_frame(plain, s.first_frame) == render_frame(arrow, s.first_frame));  // full light, no ripple yet
   CHECK(render_frame(plain, s.end_frame - 1) != render_frame(arrow, s.end_frame - 1));
-  CHECK(render_audio(plain, 0, plain.samples()) != render_audio(arrow, 0, arrow.samples()));
+  const auto whole = render_audio(arrow, 0, arrow.samples());
+  CHECK(render_audio(plain, 0, plain.samples()) != whole);
+  // Still a pure function of the sample: a span renders as inside the whole.
+  const auto span = render_audio(arrow, 123457, 9000);
+  CHECK(std::equal(span.begin(), span.end(), whole.begin() + 123457 * kChannels));
+}
+
+TEST_CASE("night falls over a title: stars come out one by one and stay, and the rain grows", "[media][demo]") {
+  const DemoTitle arrow = with_impacts(planned(true), {});  // no ripples over the stars
+  REQUIRE(arrow.stars.size() == static_cast<size_t>(arrow.frames / (3 * kFps)));
+  CHECK(std::is_sorted(arrow.stars.begin(), arrow.stars.end(),
+                       [](const Star& a, const Star& b) { return a.frame < b.frame; }));
+  // Star-coloured pixels: more and more (the object or a prop may hide a few).
+  auto starlight = [&](int64_t k) {
+    const auto rgb = render_frame(arrow, k);
+    int n = 0;
+    for (size_t i = 0; i < rgb.size(); i += 3) n += rgb[i] == 255 && rgb[i + 1] == 248 && rgb[i + 2] == 205;
+    return n;
+  };
+  const int early = starlight(arrow.stars.front().frame - 1), middle = starlight(arrow.frames / 2),
+            late = starlight(arrow.frames - 1);
+  CHECK(early == 0);
+  CHECK(middle > early);
+  CHECK(late > middle);
+  CHECK(late >= 13 * static_cast<int>(arrow.stars.size()) / 2);  // a cross is 13 pixels; most of them show
+  // The rain alone: silent at the start, kRainLevel / sqrt(3) (uniform noise) at the end,
+  // a different stream in each channel.
+  const int64_t second = kSampleRate;
+  std::vector<float> start(static_cast<size_t>(second * kChannels)), end(start.size());
+  add_rain(arrow, 0, second, start.data());
+  add_rain(arrow, arrow.samples() - second, second, end.data());
+  CHECK(rms(start, 0, start.size()) < rms(end, 0, end.size()) / 50);
+  CHECK(rms(end, 0, end.size()) == Approx(kRainLevel / std::sqrt(3.0)).epsilon(0.05));
+  double left_right = 0;
+  for (size_t i = 0; i < end.size(); i += 2) left_right += double(end[i]) * end[i + 1];
+  CHECK(std::abs(left_right / (end.size() / 2)) < 0.05 * rms(end, 0, end.size()) * rms(end, 0, end.size()));
+  std::vector<float> none(start.size());
+  add_rain(planned(false), 0, second, none.data());
+  CHECK(rms(none, 0, none.size()) == 0.0);
 }
 
 TEST_CASE("a scene fades to dusk: its light falls from its first frame to half at its last", "[media][demo]") {
@@ -104,7 +143,11 @@ TEST_CASE("a scene fades to dusk: its light falls from its first frame to half a
   // of a second before the scene's closing fade, against the plain title.
   const DemoTitle quiet_plain = with_impacts(plain, {}), quiet_arrow = with_impacts(arrow, {});
   const int64_t to = s.end_frame * kSamplesPerFrame - kSampleRate / 20, from = to - kSampleRate / 10;
-  const auto a = render_audio(quiet_arrow, from, to - from), p = render_audio(quiet_plain, from, to - from);
+  auto a = render_audio(quiet_arrow, from, to - from);
+  const auto p = render_audio(quiet_plain, from, to - from);
+  std::vector<float> rain(a.size());
+  add_rain(quiet_arrow, from, to - from, rain.data());
+  for (size_t i = 0; i < a.size(); ++i) a[i] -= rain[i];  // the tone alone
   REQUIRE(rms(p, 0, p.size()) > 0.01);
   CHECK(rms(a, 0, a.size()) / rms(p, 0, p.size()) == Approx(kDuskLight).margin(0.05));
 }
