@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -36,13 +37,27 @@ at::Tensor tape_speed_up(const at::Tensor& pcm, int64_t s, int64_t out_samples) 
                                 std::to_string(need) + " samples of PCM, got " + std::to_string(pcm.size(-1)));
   const at::Tensor span = pcm.narrow(-1, 0, need);
   if (s == 1) return span.contiguous();
-  // Filter and keep every s-th sample in one strided convolution, the
-  // clip's edges padded with zeros (half the filter's length).
-  const at::Tensor x = span.to(at::kFloat).reshape({-1, 1, need});
-  const at::Tensor h = speed_up_filter(s).to(at::kFloat).view({1, 1, -1});
-  const int64_t half = (h.size(-1) - 1) / 2;
-  at::Tensor y = at::conv1d(x, h, {}, /*stride=*/s, /*padding=*/half).narrow(-1, 0, out_samples);
-  return pcm.dim() == 1 ? y.reshape({out_samples}).contiguous() : y.reshape({pcm.size(0), out_samples}).contiguous();
+  // Filter and keep every s-th sample: only the kept outputs are computed,
+  // each a dot product of the filter with the input around it, the clip's
+  // edges padded with zeros. (A strided at::conv1d does the same work but
+  // unfolds the whole input per tap first, which made it ten times slower.)
+  const at::Tensor x = span.to(at::kFloat).reshape({-1, need}).contiguous();
+  const at::Tensor h = speed_up_filter(s).to(at::kFloat).contiguous();
+  const int64_t taps = h.size(0), half = (taps - 1) / 2, channels = x.size(0);
+  at::Tensor y = at::empty({channels, out_samples}, at::kFloat);
+  const float* hp = h.data_ptr<float>();
+  for (int64_t c = 0; c < channels; ++c) {
+    const float* xp = x.data_ptr<float>() + c * need;
+    float* yp = y.data_ptr<float>() + c * out_samples;
+    for (int64_t j = 0; j < out_samples; ++j) {
+      const int64_t first = j * s - half;  // the input under the filter's tap 0
+      const int64_t k0 = std::max<int64_t>(0, -first), k1 = std::min<int64_t>(taps, need - first);
+      float acc = 0.0f;
+      for (int64_t k = k0; k < k1; ++k) acc += hp[k] * xp[first + k];
+      yp[j] = acc;
+    }
+  }
+  return pcm.dim() == 1 ? y.reshape({out_samples}) : y;
 }
 
 }  // namespace avflow::audio

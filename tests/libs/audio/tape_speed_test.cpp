@@ -59,6 +59,21 @@ TEST_CASE("the speed-up's filter has unit gain at 0 Hz and 32 s + 1 taps, and s 
   CHECK(dc.narrow(1, 100, 800).sub(0.25).abs().max().item<double>() < 1e-5);
 }
 
+TEST_CASE("the speed-up is the filter's convolution with the zero-padded clip, kept every s-th sample", "[audio][speed]") {
+  const at::Tensor pcm = at::randn({2, 8 * 1000});
+  for (int64_t s : {2, 3, 8}) {
+    const int64_t out = 8 * 1000 / s;
+    const at::Tensor h = speed_up_filter(s).to(at::kFloat).view({1, 1, -1});
+    const at::Tensor reference =
+        at::conv1d(pcm.narrow(1, 0, s * out).reshape({2, 1, s * out}), h, {}, s, (h.size(-1) - 1) / 2)
+            .narrow(-1, 0, out)
+            .reshape({2, out});
+    INFO("s = " << s);
+    CHECK(tape_speed_up(pcm, s, out).sub(reference).abs().max().item<double>() < 1e-5);
+    CHECK(tape_speed_up(pcm[1], s, out).sub(reference[1]).abs().max().item<double>() < 1e-5);  // mono
+  }
+}
+
 TEST_CASE("a speed-up without enough PCM is refused saying how much it needs", "[audio][speed][errors]") {
   CHECK_THROWS_WITH(tape_speed_up(at::zeros({1000}), 4, 300),
                     Catch::Contains("speed 4 of 300 samples needs 1200 samples of PCM, got 1000"));
