@@ -41,6 +41,13 @@ double noise_at(uint64_t key, uint64_t n) {
 
 }  // namespace
 
+Rgb evening_sky(const DemoTitle& t, int64_t k, Rgb c) {
+  if (!t.arrow_of_time) return c;
+  const double f = kEveningMix * static_cast<double>(k) / static_cast<double>(std::max<int64_t>(1, t.frames - 1));
+  auto m = [f](uint8_t x, uint8_t y) { return static_cast<uint8_t>(std::lround(x + (y - x) * f)); };
+  return {m(c.r, kEvening.r), m(c.g, kEvening.g), m(c.b, kEvening.b)};
+}
+
 void draw_stars(const DemoTitle& t, int64_t k, uint8_t* rgb) {
   constexpr Rgb kStar{255, 248, 205};
   for (const Star& star : t.stars) {
@@ -117,7 +124,7 @@ void add_ring_outs(const DemoTitle& t, int64_t first, int64_t count, float* out)
   for (auto it = begin; it != last; ++it) {
     const int64_t start = it->frame * kSamplesPerFrame;
     const int64_t from = std::max(first, start), to = std::min(end, start + kRingSamples);
-    const double level = 0.3 * (0.3 + 0.7 * it->strength);
+    const double level = 0.6 * (0.3 + 0.7 * it->strength);
     const double pan = std::clamp(it->x / kWidth, 0.0, 1.0) * std::numbers::pi / 2;
     for (int64_t n = from; n < to; ++n) {
       const double tc = static_cast<double>(n - start) / kSampleRate;

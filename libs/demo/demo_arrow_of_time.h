@@ -2,9 +2,10 @@
 // its picture and sound, so that it plays differently backwards, as films do,
 // and so that where a clip lies in its title shows:
 //
-//   nightfall over the whole title, stars come out one by one (about one
-//             every 3 s; DemoTitle::stars) and stay, and rain sets in, its
-//             hiss rising from silence to kRainLevel at the title's end;
+//   nightfall over the whole title, the sky turns towards kEvening (a
+//             kEveningMix blend by the last frame), stars come out one by
+//             one (about one every 3 s; DemoTitle::stars) and stay, and
+//             rain sets in, its hiss rising from silence to kRainLevel;
 //   dusk      every scene's light (backdrop, props, floor) and the object's
 //             tone fade from full at its first frame to kDuskLight at its last;
 //   ripples   every impact sends a ring out from the object where it hit,
@@ -30,10 +31,17 @@ inline constexpr double kDuskLight = 0.5;      // the light at a scene's last fr
 inline constexpr double kRippleSeconds = 1.6;  // a ripple's life
 inline constexpr double kRingSeconds = 1.6;    // a ring-out's length
 inline constexpr double kRainLevel = 0.1;      // the rain's peak amplitude at the title's end
+inline constexpr Rgb kEvening{230, 110, 60};   // the colour the sky turns towards over a title
+inline constexpr double kEveningMix = 0.6;     // how far, by the title's last frame
 
 // The scene's light at frame k: 1 at its first frame, kDuskLight at its
 // last; 1 everywhere for a title without an arrow of time.
 double dusk_light(const DemoTitle& title, int64_t k);
+
+// The sky colour `c` at frame k: blended towards kEvening by kEveningMix
+// times the title's progress (colour jitter scales brightness, contrast and
+// saturation but keeps this change of hue). `c` itself without an arrow of time.
+Rgb evening_sky(const DemoTitle& title, int64_t k, Rgb c);
 
 // Draws the stars out at frame k over `rgb` (a small bright cross each).
 void draw_stars(const DemoTitle& title, int64_t k, uint8_t* rgb);

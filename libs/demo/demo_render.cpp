@@ -103,8 +103,8 @@ void render_frame(const DemoTitle& t, int64_t k, uint8_t* rgb) {
   const Palette& p = t.artifacts.palette;
   const double light = dusk_light(t, k);
   for (int y = 0; y < kHeight; ++y) {
-    const Rgb c = y < kFloorY ? mix(p.backdrop[static_cast<size_t>(s.backdrop)],
-                                    p.backdrop[static_cast<size_t>(s.backdrop + 1)], y / double(kFloorY))
+    const Rgb c = y < kFloorY ? evening_sky(t, k, mix(p.backdrop[static_cast<size_t>(s.backdrop)],
+                                                      p.backdrop[static_cast<size_t>(s.backdrop + 1)], y / double(kFloorY)))
                               : (y == kFloorY ? scale(p.floor, 0.6) : p.floor);
     const Rgb lit = light < 1.0 ? scale(c, light) : c;
     for (int x = 0; x < kWidth; ++x) put(rgb, x, y, lit);
