@@ -298,8 +298,9 @@ Options:
   --minutes X    length of every title (default 2.0)
   --arrow-of-time
                  content that plays differently backwards, for the temporal
-                 tasks: night falls over every title (stars come out one by
-                 one, rain sets in and grows), every scene fades to dusk
+                 tasks: night falls over every title (the sky turns towards
+                 evening, stars come out one by one, rain sets in and
+                 grows), every scene fades to dusk
                  (light and the object's tone fall to half), every bounce
                  sends out a ripple and strikes a ringing tone that dies away
 )";

@@ -17,7 +17,7 @@
 # multi-view top-1 on the test videos) and retrieval (recall at 1, 5, 10 and
 # 20 of the test videos against the training videos).
 #
-#   bash scripts/temporal_compare.sh                          # about 17 minutes on 2 cores
+#   bash scripts/temporal_compare.sh                          # about 16 minutes on 2 cores
 #   bash scripts/temporal_compare.sh --table                  # only tabulate earlier runs
 #   bash scripts/temporal_compare.sh -- --set sampler.epochs=5 --set train.epochs=5   # shorter pretraining
 #
