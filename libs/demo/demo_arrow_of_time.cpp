@@ -43,9 +43,8 @@ double noise_at(uint64_t key, uint64_t n) {
 
 Rgb evening_sky(const DemoTitle& t, int64_t k, Rgb c) {
   if (!t.arrow_of_time) return c;
-  const double f = kEveningMix * static_cast<double>(k) / static_cast<double>(std::max<int64_t>(1, t.frames - 1));
-  auto m = [f](uint8_t x, uint8_t y) { return static_cast<uint8_t>(std::lround(x + (y - x) * f)); };
-  return {m(c.r, kEvening.r), m(c.g, kEvening.g), m(c.b, kEvening.b)};
+  return mix(c, kEvening,
+             kEveningMix * static_cast<double>(k) / static_cast<double>(std::max<int64_t>(1, t.frames - 1)));
 }
 
 void draw_stars(const DemoTitle& t, int64_t k, uint8_t* rgb) {
@@ -106,10 +105,8 @@ void draw_ripples(const DemoTitle& t, int64_t k, uint8_t* rgb) {
         const double cover = std::clamp(kRippleHalfWidth - off, 0.0, 1.0);  // soft edges
         if (cover <= 0) continue;
         uint8_t* p = rgb + (static_cast<size_t>(y) * kWidth + static_cast<size_t>(x)) * 3;
-        const double a = alpha * cover;
-        p[0] = static_cast<uint8_t>(std::lround(p[0] + (kRippleColour.r - p[0]) * a));
-        p[1] = static_cast<uint8_t>(std::lround(p[1] + (kRippleColour.g - p[1]) * a));
-        p[2] = static_cast<uint8_t>(std::lround(p[2] + (kRippleColour.b - p[2]) * a));
+        const Rgb blended = mix({p[0], p[1], p[2]}, kRippleColour, alpha * cover);
+        p[0] = blended.r, p[1] = blended.g, p[2] = blended.b;
       }
     }
   }

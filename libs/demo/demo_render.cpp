@@ -15,13 +15,6 @@ constexpr double kTwoPi = 2 * std::numbers::pi;
 constexpr double kFrameS = 1.0 / kFps;
 constexpr int64_t kClickSamples = kSampleRate / 20;  // 50 ms
 
-Rgb mix(Rgb a, Rgb b, double t) {
-  auto m = [t](uint8_t x, uint8_t y) { return static_cast<uint8_t>(std::lround(x + (y - x) * t)); };
-  return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
-}
-
-Rgb scale(Rgb c, double f) { return mix({0, 0, 0}, c, f); }
-
 void put(uint8_t* rgb, int x, int y, Rgb c) {
   uint8_t* p = rgb + (static_cast<size_t>(y) * kWidth + static_cast<size_t>(x)) * 3;
   p[0] = c.r, p[1] = c.g, p[2] = c.b;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +36,15 @@ struct Rgb {
   uint8_t r = 0, g = 0, b = 0;
   bool operator==(const Rgb&) const = default;
 };
+
+// a + (b - a) t per channel, rounded: a blend (t in [0, 1]) from a towards b.
+inline Rgb mix(Rgb a, Rgb b, double t) {
+  auto m = [t](uint8_t x, uint8_t y) { return static_cast<uint8_t>(std::lround(x + (y - x) * t)); };
+  return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
+}
+
+// c dimmed to f of itself (f in [0, 1]).
+inline Rgb scale(Rgb c, double f) { return mix({0, 0, 0}, c, f); }
 
 struct Palette {
   std::array<Rgb, 4> backdrop;  // scenes use consecutive pairs as a sky gradient

@@ -137,10 +137,6 @@ TEST_CASE("a scene fades to dusk and the sky turns towards evening over the titl
   // The sky's top row, away from the object and any ripple: its commonest
   // colour is the scene's first sky colour, turned towards evening by the
   // title's progress and dimmed by the scene's light.
-  auto scale = [](Rgb c, double f) {
-    auto m = [f](uint8_t x) { return static_cast<uint8_t>(std::lround(x * f)); };
-    return Rgb{m(c.r), m(c.g), m(c.b)};
-  };
   const Rgb sky = arrow.artifacts.palette.backdrop[static_cast<size_t>(s.backdrop)];
   for (int64_t k = s.first_frame; k < s.end_frame; k += 10) {
     INFO("frame " << k);
