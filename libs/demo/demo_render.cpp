@@ -99,12 +99,12 @@ void render_frame(const DemoTitle& t, int64_t k, uint8_t* rgb) {
     const Rgb c = y < kFloorY ? evening_sky(t, k, mix(p.backdrop[static_cast<size_t>(s.backdrop)],
                                                       p.backdrop[static_cast<size_t>(s.backdrop + 1)], y / double(kFloorY)))
                               : (y == kFloorY ? scale(p.floor, 0.6) : p.floor);
-    const Rgb lit = light < 1.0 ? scale(c, light) : c;
+    const Rgb lit = scale(c, light);
     for (int x = 0; x < kWidth; ++x) put(rgb, x, y, lit);
   }
   draw_stars(t, k, rgb);
   for (const Prop& pr : s.props) {
-    const Rgb lit = light < 1.0 ? scale(pr.colour, light) : pr.colour;
+    const Rgb lit = scale(pr.colour, light);
     for (int y = std::max(0, pr.y0); y < std::min(kFloorY, pr.y1); ++y)
       for (int x = std::max(0, pr.x0); x < std::min(kWidth, pr.x1); ++x) put(rgb, x, y, lit);
   }
